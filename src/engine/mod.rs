@@ -1,0 +1,11 @@
+//! The engine: everything that knows the typst crates' API.
+//! A [`world::PaibanWorld`] serves sources, layouts and fonts; [`compile`] turns markup
+//! into a PDF and typst's diagnostics into ours.
+
+pub mod compile;
+pub mod fonts;
+pub mod world;
+
+pub use compile::{CompileOutput, compile_pdf};
+pub use fonts::{FontOptions, Fonts};
+pub use world::PaibanWorld;

@@ -1,0 +1,182 @@
+//! The typst `World` for one project: generated markup as the main file, layouts and
+//! other files read from the project root, fonts from [`Fonts`].
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+
+use super::fonts::Fonts;
+
+pub struct PaibanWorld {
+    root: PathBuf,
+    library: LazyHash<Library>,
+    fonts: Arc<Fonts>,
+    main: Source,
+    /// Files read from disk during this world's life.
+    files: Mutex<HashMap<FileId, FileResult<Bytes>>>,
+    sources: Mutex<HashMap<FileId, FileResult<Source>>>,
+    today: Option<Datetime>,
+}
+
+impl PaibanWorld {
+    /// `main_path` is the virtual path of the markup (e.g. `/whitepaper.typ`); it only
+    /// names the markup in diagnostics and never shadows a file on disk.
+    pub fn new(root: &Path, fonts: Arc<Fonts>, main_path: &str, markup: String) -> Self {
+        let main_id = file_id(main_path);
+        Self {
+            root: root.to_path_buf(),
+            library: LazyHash::new(Library::default()),
+            fonts,
+            main: Source::new(main_id, markup),
+            files: Mutex::new(HashMap::new()),
+            sources: Mutex::new(HashMap::new()),
+            today: today_from_environment(),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    pub fn fonts(&self) -> &Fonts {
+        &self.fonts
+    }
+
+    fn read(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.main.id() {
+            return Ok(Bytes::from_string(self.main.text().to_owned()));
+        }
+        if let Some(cached) = self.files.lock().expect("not poisoned").get(&id) {
+            return cached.clone();
+        }
+        let result = self.read_from_disk(id);
+        self.files
+            .lock()
+            .expect("not poisoned")
+            .insert(id, result.clone());
+        result
+    }
+
+    fn read_from_disk(&self, id: FileId) -> FileResult<Bytes> {
+        if let VirtualRoot::Package(spec) = id.root() {
+            return Err(FileError::Other(Some(
+                format!("package {spec} is not available: paiban builds offline").into(),
+            )));
+        }
+        let path = id.vpath().realize(&self.root).map_err(FileError::Realize)?;
+        if path.is_dir() {
+            return Err(FileError::IsDirectory);
+        }
+        std::fs::read(&path)
+            .map(Bytes::new)
+            .map_err(|e| FileError::from_io(e, &path))
+    }
+
+    /// The path shown in diagnostics for a file id.
+    pub fn display_path(&self, id: FileId) -> String {
+        if id == self.main.id() {
+            return id.vpath().get_without_slash().to_owned();
+        }
+        match id.vpath().realize(&self.root) {
+            Ok(path) => path.display().to_string(),
+            Err(_) => id.vpath().get_with_slash().to_owned(),
+        }
+    }
+}
+
+/// Interns a project-rooted path; ids are reused for the same path.
+pub fn file_id(path: &str) -> FileId {
+    let vpath = VirtualPath::new(path).expect("a valid virtual path");
+    RootedPath::new(VirtualRoot::Project, vpath).intern()
+}
+
+impl World for PaibanWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.fonts.book
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            return Ok(self.main.clone());
+        }
+        if let Some(cached) = self.sources.lock().expect("not poisoned").get(&id) {
+            return cached.clone();
+        }
+        let result = self.read(id).and_then(|bytes| {
+            let text = std::str::from_utf8(&bytes).map_err(|_| FileError::InvalidUtf8)?;
+            let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+            Ok(Source::new(id, text.to_owned()))
+        });
+        self.sources
+            .lock()
+            .expect("not poisoned")
+            .insert(id, result.clone());
+        result
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        self.read(id)
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.fonts.font(index)
+    }
+
+    fn today(&self, offset: Option<Duration>) -> Option<Datetime> {
+        // Reproducible builds: the date is SOURCE_DATE_EPOCH's, or none at all.
+        let _ = offset;
+        self.today
+    }
+}
+
+/// The UTC date of `SOURCE_DATE_EPOCH`, if set.
+fn today_from_environment() -> Option<Datetime> {
+    let seconds: i64 = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    let (year, month, day) = civil_from_days(seconds.div_euclid(86_400));
+    Datetime::from_ymd(year, month, day)
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i32, u8, u8) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+    (year, month, day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::civil_from_days;
+
+    #[test]
+    fn epoch_days_to_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_303), (2022, 11, 7));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+}

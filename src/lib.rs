@@ -1,0 +1,18 @@
+//! paiban: structured content (YAML) to print-ready PDF, CJK first.
+//!
+//! The pipeline, one module per stage:
+//! - [`model`]: the typed document and its YAML loader;
+//! - [`passes`]: pure transformations over the model (numbering);
+//! - [`writers`]: the model written out as Typst markup;
+//! - [`engine`]: the typst `World`, fonts, compilation and PDF export;
+//! - [`pipeline`]: the stages strung together, as the command line uses them.
+
+pub mod diag;
+pub mod engine;
+pub mod model;
+pub mod passes;
+pub mod pipeline;
+pub mod project;
+pub mod writers;
+
+pub use diag::{Diagnostic, Severity};

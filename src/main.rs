@@ -1,0 +1,158 @@
+//! The `paiban` command line: a thin layer over the library.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use paiban::diag::Failure;
+use paiban::pipeline::{self, Builder};
+use paiban::project::Project;
+
+/// Print-ready typesetting from structured content (YAML), CJK first.
+#[derive(Parser)]
+#[command(name = "paiban", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args)]
+struct FontArgs {
+    /// Also search this folder for fonts (after the project's fonts/). Repeatable.
+    #[arg(long = "font-path", value_name = "DIR")]
+    font_paths: Vec<PathBuf>,
+    /// Also use the fonts installed on this machine (off by default, for reproducibility).
+    #[arg(long)]
+    system_fonts: bool,
+    /// The project folder holding layouts/ and fonts/ [default: found above the content]
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build content files into PDFs.
+    Build {
+        /// Content files (YAML).
+        #[arg(required = true, value_name = "FILE.yaml")]
+        files: Vec<PathBuf>,
+        /// Output folder; each FILE.yaml becomes DIR/FILE.pdf.
+        #[arg(short, long, value_name = "DIR", default_value = "out")]
+        output: PathBuf,
+        #[command(flatten)]
+        fonts: FontArgs,
+    },
+    /// Write the Typst markup generated for a content file.
+    Typst {
+        #[arg(value_name = "FILE.yaml")]
+        file: PathBuf,
+        /// Write here instead of to standard output.
+        #[arg(short, long, value_name = "FILE.typ")]
+        output: Option<PathBuf>,
+        /// The project folder holding layouts/ [default: found above the content]
+        #[arg(long, value_name = "DIR")]
+        root: Option<PathBuf>,
+    },
+    /// List the font faces a build would use, and where they were found.
+    Fonts {
+        #[command(flatten)]
+        fonts: FontArgs,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("{failure}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn project(root: Option<&Path>, near: &Path) -> Result<Project, Failure> {
+    Ok(match root {
+        Some(root) => Project::at(root)?,
+        None => Project::discover(near)?,
+    })
+}
+
+fn run(command: Command) -> Result<(), Failure> {
+    match command {
+        Command::Build {
+            files,
+            output,
+            fonts,
+        } => {
+            let builder = Builder::new(
+                project(fonts.root.as_deref(), &files[0])?,
+                &fonts.font_paths,
+                fonts.system_fonts,
+            );
+            let mut failures = Vec::new();
+            for file in &files {
+                match builder.build_pdf(file, &output) {
+                    Ok(built) => {
+                        for warning in &built.warnings {
+                            eprintln!("{warning}");
+                        }
+                        eprintln!(
+                            "{} → {} ({} pages)",
+                            file.display(),
+                            built.output.display(),
+                            built.pages
+                        );
+                    }
+                    Err(failure) => {
+                        eprintln!("{failure}");
+                        failures.push(file.display().to_string());
+                    }
+                }
+            }
+            if failures.is_empty() {
+                Ok(())
+            } else {
+                Err(paiban::Diagnostic::error(
+                    "paiban",
+                    format!(
+                        "{} of {} documents failed: {}",
+                        failures.len(),
+                        files.len(),
+                        failures.join(", ")
+                    ),
+                )
+                .into())
+            }
+        }
+        Command::Typst { file, output, root } => {
+            let project = project(root.as_deref(), &file)?;
+            let markup = pipeline::markup(&file, &project)?;
+            match output {
+                Some(path) => pipeline::write_atomically(&path, markup.as_bytes()),
+                None => {
+                    print!("{markup}");
+                    Ok(())
+                }
+            }
+        }
+        Command::Fonts { fonts } => {
+            let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+            let builder = Builder::new(
+                project(fonts.root.as_deref(), &cwd)?,
+                &fonts.font_paths,
+                fonts.system_fonts,
+            );
+            for face in &builder.fonts().faces {
+                println!(
+                    "{}\t{}\t{}#{}",
+                    face.family,
+                    face.style,
+                    face.path.display(),
+                    face.index
+                );
+            }
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,194 @@
+//! The typed document model: what a content file means, independent of YAML and of any writer.
+
+mod load;
+
+pub use load::{load_file, load_str};
+
+use std::fmt;
+
+/// The content format's default language.
+pub const DEFAULT_LANG: &str = "zh-CN";
+/// The layout used when the content names none.
+pub const DEFAULT_LAYOUT: &str = "whitepaper";
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    pub title: String,
+    pub subtitle: Option<String>,
+    pub authors: Vec<String>,
+    pub date: Option<Date>,
+    pub lang: LanguageTag,
+    pub source: Option<String>,
+    pub layout: String,
+    pub body: Vec<Block>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    Paragraph(String),
+    Heading(Heading),
+    Sidebar(Sidebar),
+    Dateline(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub text: String,
+    /// 1 to 4.
+    pub level: u8,
+    /// The number the content sets explicitly; following siblings continue from it.
+    pub number: Option<u32>,
+    pub numbered: bool,
+    /// Filled by [`crate::passes::numbering`]: the counter at every level down to this one.
+    /// Empty for unnumbered headings.
+    pub resolved: Vec<u32>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sidebar {
+    pub title: String,
+    /// The number the content sets explicitly; later panels continue from it.
+    pub number: Option<u32>,
+    pub body: Vec<Block>,
+    /// Filled by [`crate::passes::numbering`].
+    pub resolved: u32,
+}
+
+/// A calendar date, validated on load.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Date {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+}
+
+impl Date {
+    pub fn new(year: u16, month: u8, day: u8) -> Option<Self> {
+        let leap =
+            (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
+        let days_in_month = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        (year >= 1 && (1..=days_in_month).contains(&day)).then_some(Self { year, month, day })
+    }
+
+    /// Parses exactly `YYYY-MM-DD`.
+    pub fn parse(text: &str) -> Option<Self> {
+        let bytes = text.as_bytes();
+        let shape_ok = bytes.len() == 10
+            && bytes[4] == b'-'
+            && bytes[7] == b'-'
+            && bytes
+                .iter()
+                .enumerate()
+                .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+        if !shape_ok {
+            return None;
+        }
+        Self::new(
+            text[0..4].parse().ok()?,
+            text[5..7].parse().ok()?,
+            text[8..10].parse().ok()?,
+        )
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// A BCP 47 language tag, checked for well-formedness (not against the registry).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LanguageTag(String);
+
+impl LanguageTag {
+    pub fn parse(text: &str) -> Option<Self> {
+        let mut subtags = text.split('-');
+        let language = subtags.next()?;
+        let language_ok =
+            (2..=3).contains(&language.len()) && language.bytes().all(|b| b.is_ascii_alphabetic());
+        let rest_ok = subtags
+            .all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()));
+        (language_ok && rest_ok).then(|| Self(text.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The primary language subtag, lower-cased (`zh`).
+    pub fn language(&self) -> String {
+        self.0
+            .split('-')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+    }
+
+    /// The region subtag, lower-cased (`cn`), if the tag has one.
+    pub fn region(&self) -> Option<String> {
+        self.0
+            .split('-')
+            .skip(1)
+            .take_while(|s| s.len() != 1) // a singleton starts extensions
+            .find(|s| {
+                (s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic()))
+                    || (s.len() == 3 && s.bytes().all(|b| b.is_ascii_digit()))
+            })
+            .map(|s| s.to_ascii_lowercase())
+    }
+}
+
+impl Default for LanguageTag {
+    fn default() -> Self {
+        Self(DEFAULT_LANG.to_owned())
+    }
+}
+
+impl Document {
+    /// Every block in reading order, sidebar bodies included after their sidebar.
+    pub fn walk(&self) -> impl Iterator<Item = &Block> {
+        fn flatten<'a>(blocks: &'a [Block], out: &mut Vec<&'a Block>) {
+            for block in blocks {
+                out.push(block);
+                if let Block::Sidebar(sidebar) = block {
+                    flatten(&sidebar.body, out);
+                }
+            }
+        }
+        let mut out = Vec::new();
+        flatten(&self.body, &mut out);
+        out.into_iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_checked_against_the_calendar() {
+        assert_eq!(Date::parse("2022-11-07"), Date::new(2022, 11, 7));
+        assert!(Date::parse("2024-02-29").is_some());
+        assert!(Date::parse("2023-02-29").is_none());
+        assert!(Date::parse("2022-13-01").is_none());
+        assert!(Date::parse("2022-1-07").is_none());
+        assert!(Date::parse("2022/11/07").is_none());
+    }
+
+    #[test]
+    fn language_tags_give_language_and_region() {
+        let tag = LanguageTag::parse("zh-Hans-CN").unwrap();
+        assert_eq!(tag.language(), "zh");
+        assert_eq!(tag.region().as_deref(), Some("cn"));
+        assert_eq!(LanguageTag::parse("zh-Hans").unwrap().region(), None);
+        assert!(LanguageTag::parse("中文").is_none());
+        assert!(LanguageTag::parse("zh_CN").is_none());
+    }
+}

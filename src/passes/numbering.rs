@@ -1,0 +1,186 @@
+//! Resolves heading and sidebar numbers once, for every writer.
+//!
+//! Headings count like a Chinese official document: each level continues from its
+//! previous sibling and restarts under a new parent; an explicit `number` sets the
+//! count there (the excerpt case: the text starts inside section 三). Unnumbered
+//! headings neither take nor advance a number.
+
+use crate::model::{Block, Document};
+
+/// Fills `Heading::resolved` and `Sidebar::resolved` throughout the document.
+pub fn number(document: &mut Document) {
+    let mut headings: Vec<u32> = Vec::new();
+    let mut sidebars = 0;
+    number_blocks(&mut document.body, &mut headings, &mut sidebars);
+}
+
+fn number_blocks(blocks: &mut [Block], headings: &mut Vec<u32>, sidebars: &mut u32) {
+    for block in blocks {
+        match block {
+            Block::Heading(heading) if heading.numbered => {
+                let depth = usize::from(heading.level);
+                headings.resize(depth.max(headings.len()), 0);
+                headings.truncate(depth);
+                headings[depth - 1] = match heading.number {
+                    Some(number) => number,
+                    None => headings[depth - 1] + 1,
+                };
+                heading.resolved = headings.clone();
+            }
+            Block::Heading(heading) => heading.resolved.clear(),
+            Block::Sidebar(sidebar) => {
+                *sidebars = sidebar.number.unwrap_or(*sidebars + 1);
+                sidebar.resolved = *sidebars;
+                number_blocks(&mut sidebar.body, headings, sidebars);
+            }
+            Block::Paragraph(_) | Block::Dateline(_) => {}
+        }
+    }
+}
+
+/// The label a heading carries in print: 一、 / （一） / 1. / （1）.
+pub fn heading_label(resolved: &[u32]) -> Option<String> {
+    let number = *resolved.last()?;
+    Some(match resolved.len() {
+        1 => format!("{}、", chinese_numeral(number)),
+        2 => format!("（{}）", chinese_numeral(number)),
+        3 => format!("{number}."),
+        _ => format!("（{number}）"),
+    })
+}
+
+/// Writes a number in simplified Chinese numerals, the way headings count:
+/// 十, 十一, 二十, 一百零五, 一千零一十.
+pub fn chinese_numeral(number: u32) -> String {
+    const DIGITS: [char; 10] = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
+    const UNITS: [&str; 4] = ["", "十", "百", "千"];
+    if number == 0 {
+        return "零".to_owned();
+    }
+    if number >= 10_000 {
+        let high = chinese_numeral(number / 10_000);
+        let low = number % 10_000;
+        return match low {
+            0 => format!("{high}万"),
+            1..=999 => format!("{high}万零{}", with_leading_ten(low)),
+            _ => format!("{high}万{}", chinese_numeral(low)),
+        };
+    }
+    let digits: Vec<u32> = (0..4).rev().map(|p| number / 10u32.pow(p) % 10).collect();
+    let mut out = String::new();
+    let mut pending_zero = false;
+    for (i, &digit) in digits.iter().enumerate() {
+        let place = 3 - i;
+        if digit == 0 {
+            pending_zero = !out.is_empty();
+            continue;
+        }
+        if pending_zero {
+            out.push('零');
+            pending_zero = false;
+        }
+        // 十一 rather than 一十一 when ten leads the number.
+        if !(digit == 1 && place == 1 && out.is_empty()) {
+            out.push(DIGITS[digit as usize]);
+        }
+        out.push_str(UNITS[place]);
+    }
+    out
+}
+
+/// Inside a larger number a leading ten keeps its 一: 一万零一十.
+fn with_leading_ten(number: u32) -> String {
+    let text = chinese_numeral(number);
+    if (10..20).contains(&number) {
+        format!("一{text}")
+    } else {
+        text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::load_str;
+
+    #[test]
+    fn chinese_numerals_past_ten() {
+        let cases = [
+            (1, "一"),
+            (9, "九"),
+            (10, "十"),
+            (11, "十一"),
+            (19, "十九"),
+            (20, "二十"),
+            (21, "二十一"),
+            (99, "九十九"),
+            (100, "一百"),
+            (101, "一百零一"),
+            (110, "一百一十"),
+            (1010, "一千零一十"),
+            (10_000, "一万"),
+            (10_010, "一万零一十"),
+            (12_345, "一万二千三百四十五"),
+        ];
+        for (number, expected) in cases {
+            assert_eq!(chinese_numeral(number), expected, "{number}");
+        }
+    }
+
+    #[test]
+    fn labels_follow_the_official_pattern() {
+        assert_eq!(heading_label(&[4]).as_deref(), Some("四、"));
+        assert_eq!(heading_label(&[4, 10]).as_deref(), Some("（十）"));
+        assert_eq!(heading_label(&[4, 11]).as_deref(), Some("（十一）"));
+        assert_eq!(heading_label(&[0, 0, 3]).as_deref(), Some("3."));
+        assert_eq!(heading_label(&[1, 2, 3, 12]).as_deref(), Some("（12）"));
+        assert_eq!(heading_label(&[]), None);
+    }
+
+    fn resolved(yaml: &str) -> Vec<(Vec<u32>, Option<u32>)> {
+        let mut document = load_str(yaml, "test.yaml").unwrap();
+        number(&mut document);
+        document
+            .walk()
+            .filter_map(|b| match b {
+                Block::Heading(h) => Some((h.resolved.clone(), None)),
+                Block::Sidebar(s) => Some((Vec::new(), Some(s.resolved))),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn explicit_numbers_set_the_count_and_siblings_continue() {
+        let yaml = "title: t\nbody:\n\
+            - {heading: a, level: 3}\n\
+            - {heading: b, level: 3}\n\
+            - {heading: c, level: 2, number: 4}\n\
+            - {heading: d, level: 3}\n\
+            - {heading: e, level: 1, number: 4}\n\
+            - {heading: f, level: 2}\n\
+            - {heading: g, level: 2}\n\
+            - {heading: h, numbered: false}\n\
+            - {heading: i}\n\
+            - {sidebar: s, number: 4, body: [p]}\n\
+            - {sidebar: s, body: [p]}\n";
+        let got = resolved(yaml);
+        let headings: Vec<Vec<u32>> = got.iter().take(9).map(|(h, _)| h.clone()).collect();
+        assert_eq!(
+            headings,
+            vec![
+                vec![0, 0, 1],
+                vec![0, 0, 2],
+                vec![0, 4],
+                vec![0, 4, 1],
+                vec![4],
+                vec![4, 1],
+                vec![4, 2],
+                vec![],
+                vec![5],
+            ]
+        );
+        assert_eq!(got[9].1, Some(4));
+        assert_eq!(got[10].1, Some(5));
+    }
+}

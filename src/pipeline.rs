@@ -1,0 +1,132 @@
+//! The stages strung together: load → passes → markup → compile → PDF on disk.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diag::{Diagnostic, Failure};
+use crate::engine::{FontOptions, Fonts, PaibanWorld, compile_pdf};
+use crate::model::{self, Document};
+use crate::passes;
+use crate::project::Project;
+use crate::writers;
+
+/// Loads a content file and runs every pass over it.
+pub fn prepare(path: &Path) -> Result<Document, Failure> {
+    let mut document = model::load_file(path)?;
+    passes::numbering::number(&mut document);
+    Ok(document)
+}
+
+/// The Typst markup for a content file.
+pub fn markup(path: &Path, project: &Project) -> Result<String, Failure> {
+    let document = prepare(path)?;
+    project.check_layout(&document.layout, &path.display().to_string())?;
+    Ok(writers::typst::write(
+        &document,
+        &path.display().to_string(),
+    ))
+}
+
+/// What a build produced.
+#[derive(Debug)]
+pub struct Built {
+    pub output: PathBuf,
+    pub pages: usize,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Settings shared by every document of one invocation; fonts are found once.
+pub struct Builder {
+    pub project: Project,
+    fonts: Arc<Fonts>,
+}
+
+impl Builder {
+    /// Fonts come from the project's `fonts/`, then `extra_font_dirs`, then the system's
+    /// only if `system_fonts`.
+    pub fn new(project: Project, extra_font_dirs: &[PathBuf], system_fonts: bool) -> Self {
+        let mut dirs = vec![project.fonts_dir()];
+        dirs.extend(extra_font_dirs.iter().cloned());
+        let fonts = Fonts::discover(&FontOptions {
+            dirs,
+            system: system_fonts,
+        });
+        Self {
+            project,
+            fonts: Arc::new(fonts),
+        }
+    }
+
+    pub fn fonts(&self) -> &Fonts {
+        &self.fonts
+    }
+
+    /// Builds `content` into `out_dir/<stem>.pdf`.
+    ///
+    /// The PDF is written to a temporary file in `out_dir` and renamed into place, so a
+    /// failed build never leaves a partial file or replaces a previous good one.
+    pub fn build_pdf(&self, content: &Path, out_dir: &Path) -> Result<Built, Failure> {
+        let markup = markup(content, &self.project)?;
+        let stem = stem(content);
+        let world = PaibanWorld::new(
+            &self.project.root,
+            self.fonts.clone(),
+            &main_path(&stem),
+            markup,
+        );
+        let compiled = compile_pdf(&world)?;
+        let output = out_dir.join(format!("{stem}.pdf"));
+        write_atomically(&output, &compiled.pdf)?;
+        Ok(Built {
+            output,
+            pages: compiled.pages,
+            warnings: compiled.warnings,
+        })
+    }
+}
+
+/// The file stem outputs are named after.
+pub fn stem(content: &Path) -> String {
+    content
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "document".to_owned())
+}
+
+/// The virtual path of the generated markup: a name for diagnostics, never read from disk.
+fn main_path(stem: &str) -> String {
+    let candidate = format!("/{stem}.typ");
+    if typst::syntax::VirtualPath::new(&candidate).is_ok() {
+        candidate
+    } else {
+        "/main.typ".to_owned()
+    }
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    use std::io::Write;
+    let name = path.display().to_string();
+    let fail = |what: &str, e: std::io::Error| Diagnostic::error(&name, format!("{what}: {e}"));
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).map_err(|e| fail("cannot create the output folder", e))?;
+    let mut file =
+        tempfile::NamedTempFile::new_in(dir).map_err(|e| fail("cannot create a file", e))?;
+    // Temporary files are private; a published output is readable like any other file.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| fail("cannot set permissions", e))?;
+    }
+    file.write_all(bytes)
+        .and_then(|()| file.as_file().sync_all())
+        .map_err(|e| fail("cannot write", e))?;
+    file.persist(path)
+        .map_err(|e| fail("cannot replace the output", e.error))?;
+    Ok(())
+}

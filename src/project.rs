@@ -1,0 +1,80 @@
+//! Where a build finds its layouts and bundled fonts.
+
+use std::path::{Path, PathBuf};
+
+use crate::diag::Diagnostic;
+
+/// A project root: the folder holding `layouts/` and, usually, `fonts/`.
+/// The Typst root of every compile, so templates import as `/layouts/…`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Project {
+    pub root: PathBuf,
+}
+
+impl Project {
+    /// The nearest ancestor of `start` (a content file or folder) that has `layouts/`,
+    /// else the project paiban was built from, so an installed binary still finds its own.
+    pub fn discover(start: &Path) -> Result<Self, Diagnostic> {
+        let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
+        let candidates = start
+            .ancestors()
+            .map(Path::to_path_buf)
+            .chain(std::iter::once(PathBuf::from(env!("CARGO_MANIFEST_DIR"))));
+        for dir in candidates {
+            if dir.join("layouts").is_dir() {
+                return Ok(Self { root: dir });
+            }
+        }
+        Err(Diagnostic::error(
+            start.display().to_string(),
+            "no `layouts/` folder found beside the content or in any folder above it",
+        )
+        .with_hint("pass --root DIR to name the project folder"))
+    }
+
+    pub fn at(root: &Path) -> Result<Self, Diagnostic> {
+        if root.join("layouts").is_dir() {
+            Ok(Self {
+                root: std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()),
+            })
+        } else {
+            Err(Diagnostic::error(
+                root.display().to_string(),
+                "this project root has no `layouts/` folder",
+            ))
+        }
+    }
+
+    pub fn fonts_dir(&self) -> PathBuf {
+        self.root.join("fonts")
+    }
+
+    /// The layout's template, as the Typst path the generated markup imports.
+    pub fn template_import(layout: &str) -> String {
+        format!("/layouts/{layout}/template.typ")
+    }
+
+    /// Checks that the named layout exists, listing the ones that do when it does not.
+    pub fn check_layout(&self, layout: &str, content_file: &str) -> Result<(), Diagnostic> {
+        let template = self.root.join("layouts").join(layout).join("template.typ");
+        if template.is_file() {
+            return Ok(());
+        }
+        let mut available: Vec<String> = std::fs::read_dir(self.root.join("layouts"))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.path().join("template.typ").is_file())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        available.sort();
+        Err(Diagnostic::error(
+            content_file,
+            format!(
+                "unknown layout `{layout}`: {} does not exist",
+                template.display()
+            ),
+        )
+        .with_hint(format!("available layouts: {}", available.join(", "))))
+    }
+}

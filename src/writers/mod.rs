@@ -1,0 +1,3 @@
+//! Writers turn the (numbered) model into an output format.
+
+pub mod typst;
