@@ -1,0 +1,172 @@
+//! The command line: exit codes, located errors, outputs that are never half-written.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::project_root;
+
+const GOOD: &str = "title: 测试\nbody:\n  - 正文。\n";
+const BROKEN: &str = "title: 测试\nbody:\n  - heading: 标题\n    level: 9\n";
+
+fn paiban(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_paiban"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A folder inside the project, so the project's layouts/ and fonts/ are found.
+fn scratch() -> tempfile::TempDir {
+    let parent = project_root().join("target-tests");
+    std::fs::create_dir_all(&parent).unwrap();
+    tempfile::tempdir_in(parent).unwrap()
+}
+
+#[test]
+fn a_broken_file_fails_with_its_location_and_writes_nothing() {
+    let dir = scratch();
+    std::fs::write(dir.path().join("doc.yaml"), BROKEN).unwrap();
+    let output = paiban(&["build", "doc.yaml", "-o", "out"], dir.path());
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("doc.yaml:4:12: error:"), "{}", stderr(&output));
+    assert!(!dir.path().join("out/doc.pdf").exists());
+    let leftovers = std::fs::read_dir(dir.path().join("out")).map(|d| d.count()).unwrap_or(0);
+    assert_eq!(leftovers, 0, "no temporary files are left behind");
+}
+
+#[test]
+fn a_failed_build_keeps_the_previous_good_output() {
+    let dir = scratch();
+    let content = dir.path().join("doc.yaml");
+    std::fs::write(&content, GOOD).unwrap();
+    let first = paiban(&["build", "doc.yaml", "-o", "out"], dir.path());
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let good = std::fs::read(dir.path().join("out/doc.pdf")).unwrap();
+    assert!(good.starts_with(b"%PDF-"));
+
+    std::fs::write(&content, BROKEN).unwrap();
+    let second = paiban(&["build", "doc.yaml", "-o", "out"], dir.path());
+    assert_eq!(second.status.code(), Some(1));
+    assert_eq!(std::fs::read(dir.path().join("out/doc.pdf")).unwrap(), good);
+    assert_eq!(std::fs::read_dir(dir.path().join("out")).unwrap().count(), 1);
+}
+
+#[test]
+fn one_failure_does_not_stop_the_other_documents() {
+    let dir = scratch();
+    std::fs::write(dir.path().join("bad.yaml"), BROKEN).unwrap();
+    std::fs::write(dir.path().join("good.yaml"), GOOD).unwrap();
+    let output = paiban(&["build", "bad.yaml", "good.yaml", "-o", "out"], dir.path());
+    assert_eq!(output.status.code(), Some(1));
+    assert!(dir.path().join("out/good.pdf").exists());
+    assert!(stderr(&output).contains("1 of 2 documents failed"), "{}", stderr(&output));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = scratch();
+    assert_eq!(paiban(&["build"], dir.path()).status.code(), Some(2));
+    assert_eq!(paiban(&["frobnicate"], dir.path()).status.code(), Some(2));
+    assert_eq!(paiban(&["build", "x.yaml", "--no-such-flag"], dir.path()).status.code(), Some(2));
+}
+
+#[test]
+fn a_missing_file_is_an_error_not_a_crash() {
+    let dir = scratch();
+    let output = paiban(&["build", "nope.yaml"], dir.path());
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("nope.yaml: error: cannot read"), "{}", stderr(&output));
+}
+
+#[test]
+fn typst_subcommand_writes_the_markup() {
+    let dir = scratch();
+    std::fs::write(dir.path().join("doc.yaml"), "title: 测试\nbody:\n  - \"第一行\\n第二行\"\n").unwrap();
+    let output = paiban(&["typst", "doc.yaml", "-o", "doc.typ"], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let markup = std::fs::read_to_string(dir.path().join("doc.typ")).unwrap();
+    assert!(markup.contains("#import \"/layouts/whitepaper/template.typ\": *"), "{markup}");
+    assert!(markup.contains("#\"第一行\\n第二行\""), "{markup}");
+
+    let stdout = paiban(&["typst", "doc.yaml"], dir.path());
+    assert_eq!(String::from_utf8(stdout.stdout).unwrap(), markup);
+}
+
+#[test]
+fn fonts_come_from_the_project_only_by_default() {
+    let output = paiban(&["fonts"], &project_root());
+    assert_eq!(output.status.code(), Some(0));
+    let listing = String::from_utf8(output.stdout).unwrap();
+    let fonts_dir = project_root().join("fonts").display().to_string();
+    let rows: Vec<&str> = listing.lines().collect();
+    assert_eq!(rows.len(), 5, "{listing}");
+    assert!(rows.iter().all(|r| r.contains(&fonts_dir)), "{listing}");
+    for family in ["Noto Serif CJK SC", "Noto Sans CJK SC", "LXGW WenKai"] {
+        assert!(listing.contains(family), "{family}: {listing}");
+    }
+}
+
+/// A project of its own with one layout, using the bundled fonts through --font-path.
+fn project_with_layout(template: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("layouts/custom")).unwrap();
+    std::fs::write(dir.path().join("layouts/custom/template.typ"), template).unwrap();
+    std::fs::write(
+        dir.path().join("doc.yaml"),
+        "title: 测试\nlayout: custom\nbody:\n  - 正文。\n",
+    )
+    .unwrap();
+    dir
+}
+
+const MINIMAL_LAYOUT: &str = "#let sidebar(number: none, title: none, body) = body\n\
+    #let dateline(body) = body\n\
+    #let layout(title: none, subtitle: none, authors: (), date: none, lang: \"zh\", \
+    region: none, source: none, body) = {\n  set text(font: FONT)\n  body\n}\n";
+
+#[test]
+fn an_unknown_font_family_fails_the_build() {
+    let fonts = project_root().join("fonts").display().to_string();
+    let good = project_with_layout(&MINIMAL_LAYOUT.replace("FONT", "\"Noto Serif CJK SC\""));
+    let ok = paiban(&["build", "doc.yaml", "--font-path", &fonts], good.path());
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+
+    let bad = project_with_layout(&MINIMAL_LAYOUT.replace("FONT", "\"Noto Serif CJK XX\""));
+    let output = paiban(&["build", "doc.yaml", "--font-path", &fonts], bad.path());
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("unknown font family: noto serif cjk xx"), "{message}");
+    assert!(message.contains("template.typ:4:18:"), "{message}");
+    assert!(!bad.path().join("out/doc.pdf").exists());
+}
+
+#[test]
+fn typst_errors_in_a_layout_are_located() {
+    let fonts = project_root().join("fonts").display().to_string();
+    let broken = MINIMAL_LAYOUT
+        .replace("FONT", "\"Noto Serif CJK SC\"")
+        .replace("  body\n}", "  body\n  undefined-thing\n}");
+    let dir = project_with_layout(&broken);
+    let output = paiban(&["build", "doc.yaml", "--font-path", &fonts], dir.path());
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("template.typ:6:3: error: unknown variable: undefined-thing"), "{message}");
+}
+
+#[test]
+fn an_unknown_layout_lists_the_available_ones() {
+    let dir = scratch();
+    std::fs::write(dir.path().join("doc.yaml"), "title: t\nlayout: nosuch\nbody: [a]\n").unwrap();
+    let output = paiban(&["build", "doc.yaml"], dir.path());
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(message.contains("unknown layout `nosuch`"), "{message}");
+    assert!(message.contains("available layouts: whitepaper"), "{message}");
+}

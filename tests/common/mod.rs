@@ -1,0 +1,75 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use paiban::pipeline::Builder;
+use paiban::project::Project;
+
+pub fn project_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// One builder (fonts found once) for the whole test binary.
+pub fn builder() -> &'static Builder {
+    static BUILDER: OnceLock<Builder> = OnceLock::new();
+    BUILDER.get_or_init(|| Builder::new(Project::at(&project_root()).unwrap(), &[], false))
+}
+
+/// Writes `yaml` as `<name>.yaml` in a fresh folder and builds it there.
+pub fn build_yaml(yaml: &str, name: &str) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join(format!("{name}.yaml"));
+    std::fs::write(&content, yaml).unwrap();
+    let built = builder()
+        .build_pdf(&content, dir.path())
+        .unwrap_or_else(|failure| panic!("build failed:\n{failure}"));
+    (dir, built.output)
+}
+
+/// Runs a poppler tool; .ci/run installs poppler-utils.
+pub fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
+    let output = Command::new(tool)
+        .args(args)
+        .arg(pdf)
+        .args(if tool == "pdftotext" { &["-"][..] } else { &[][..] })
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {tool} (install poppler-utils): {e}"));
+    assert!(
+        output.status.success(),
+        "{tool} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+/// The text of every page without the running head (the title) and the folio.
+pub fn body_text(pdf: &Path, running_head: &str) -> String {
+    let text = poppler("pdftotext", &["-enc", "UTF-8"], pdf);
+    let mut pages = Vec::new();
+    for page in text.split('\u{c}') {
+        let mut lines: Vec<&str> = page.lines().collect();
+        while lines.last().is_some_and(|l| l.trim().is_empty()) {
+            lines.pop();
+        }
+        if lines.first().map(|l| l.trim()) == Some(running_head) && !pages.is_empty() {
+            lines.remove(0);
+        }
+        if lines
+            .last()
+            .is_some_and(|l| !l.trim().is_empty() && l.trim().bytes().all(|b| b.is_ascii_digit()))
+        {
+            lines.pop();
+        }
+        pages.push(lines.join("\n"));
+    }
+    pages.join("\n")
+}
+
+/// Text with every whitespace character removed: PDF extraction breaks lines and turns
+/// Han–Latin spacing into spaces, so comparisons ignore whitespace.
+pub fn squeeze(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}

@@ -1,0 +1,178 @@
+//! Every kind of loading error names the file, the line and column, and what was expected.
+
+use paiban::model::{Block, load_file, load_str};
+
+fn error(yaml: &str) -> (Option<usize>, Option<usize>, String) {
+    let diagnostic = load_str(yaml, "doc.yaml").expect_err("should be refused");
+    assert_eq!(diagnostic.file, "doc.yaml");
+    (diagnostic.line, diagnostic.column, diagnostic.to_string())
+}
+
+#[test]
+fn unknown_key_is_located_and_a_close_one_suggested() {
+    let (line, column, message) = error("title: t\nbody:\n  - heading: x\n    levl: 2\n");
+    assert_eq!((line, column), (Some(4), Some(5)));
+    assert!(message.contains("unknown key `levl`"), "{message}");
+    assert!(message.contains("did you mean `level`?"), "{message}");
+
+    let (line, _, message) = error("title: t\nsubtitel: s\nbody: [a]\n");
+    assert_eq!(line, Some(2));
+    assert!(message.contains("did you mean `subtitle`?"), "{message}");
+
+    let (_, _, message) = error("title: t\nbody: [a]\nzzz: 1\n");
+    assert!(!message.contains("did you mean"), "{message}");
+    assert!(message.contains("expected one of `title`"), "{message}");
+}
+
+#[test]
+fn unquoted_colon_in_a_paragraph_gets_a_hint() {
+    let (line, column, message) = error("title: t\nbody:\n  - 他说: 好\n");
+    assert_eq!((line, column), (Some(3), Some(5)));
+    assert!(message.contains("must be quoted"), "{message}");
+}
+
+#[test]
+fn wrong_types_are_located_at_the_value() {
+    let (line, column, message) = error("title: t\nbody:\n  - {heading: x, level: two}\n");
+    assert_eq!((line, column), (Some(3), Some(25)));
+    assert!(message.contains("expected a heading level"), "{message}");
+
+    let (line, _, message) = error("title: [a, b]\nbody: [a]\n");
+    assert_eq!(line, Some(1));
+    assert!(message.contains("expected text"), "{message}");
+
+    let (line, _, message) = error("title: t\nbody: 一段\n");
+    assert_eq!(line, Some(2));
+    assert!(message.contains("expected a list of blocks"), "{message}");
+
+    let (line, _, message) = error("title: t\nbody:\n  - 2019\n");
+    assert_eq!(line, Some(3));
+    assert!(message.contains("a paragraph string"), "{message}");
+
+    let (_, _, message) = error("title: t\nbody:\n  - {heading: x, numbered: 0}\n");
+    assert!(message.contains("numbered"), "{message}");
+}
+
+#[test]
+fn missing_title_or_body() {
+    let (line, _, message) = error("body: [a]\n");
+    assert_eq!(line, Some(1));
+    assert!(message.contains("missing required key `title`"), "{message}");
+    let (_, _, message) = error("title: t\n");
+    assert!(message.contains("missing required key `body`"), "{message}");
+    let (_, _, message) = error("title: t\nbody: []\n");
+    assert!(message.contains("empty list"), "{message}");
+}
+
+#[test]
+fn level_out_of_range() {
+    for (level, column) in [("0", 12), ("5", 12), ("-1", 12), ("300", 12)] {
+        let (line, col, message) =
+            error(&format!("title: t\nbody:\n  - heading: x\n    level: {level}\n"));
+        assert_eq!((line, col), (Some(4), Some(column)), "{message}");
+        assert!(message.contains("expected 1, 2, 3 or 4"), "{message}");
+    }
+    let (_, _, message) = error("title: t\nbody:\n  - {sidebar: s, number: 0, body: [p]}\n");
+    assert!(message.contains("number 0 is out of range"), "{message}");
+}
+
+#[test]
+fn invalid_dates() {
+    for date in ["2023-02-29", "2022-13-01", "yesterday", "2022/11/07", "22-11-07"] {
+        let (line, column, message) = error(&format!("title: t\ndate: {date}\nbody: [a]\n"));
+        assert_eq!((line, column), (Some(2), Some(7)), "{message}");
+        assert!(message.contains("invalid date"), "{message}");
+        assert!(message.contains("YYYY-MM-DD"), "{message}");
+    }
+}
+
+#[test]
+fn invalid_language_and_layout_names() {
+    let (line, _, message) = error("title: t\nlang: 中文\nbody: [a]\n");
+    assert_eq!(line, Some(2));
+    assert!(message.contains("BCP 47"), "{message}");
+    let (line, _, message) = error("title: t\nlayout: ../x\nbody: [a]\n");
+    assert_eq!(line, Some(2));
+    assert!(message.contains("invalid layout name"), "{message}");
+}
+
+#[test]
+fn invalid_utf8_is_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.yaml");
+    std::fs::write(&path, b"title: t\nbody:\n  - \"\xe4\xb8\xad\xff\"\n").unwrap();
+    let diagnostic = load_file(&path).unwrap_err();
+    assert_eq!((diagnostic.line, diagnostic.column), (Some(3), Some(7)));
+    assert!(diagnostic.message.contains("invalid UTF-8"), "{diagnostic}");
+    assert!(diagnostic.file.ends_with("bad.yaml"));
+}
+
+#[test]
+fn empty_files() {
+    for text in ["", "\n\n", "# only a comment\n", "---\n", "\u{feff}"] {
+        let (line, _, message) = error(text);
+        assert_eq!(line, Some(1));
+        assert!(message.contains("the file is empty"), "{message}");
+    }
+    let (_, _, message) = error("- a\n- b\n");
+    assert!(message.contains("a mapping with at least `title` and `body`"), "{message}");
+}
+
+#[test]
+fn yaml_syntax_errors_are_located_without_prose_positions() {
+    let (line, column, message) = error("title: t\nbody: [a\n");
+    assert_eq!((line, column), (Some(3), Some(1)));
+    assert!(!message.contains(" at line "), "{message}");
+}
+
+#[test]
+fn block_shapes_are_checked() {
+    let (line, _, message) = error("title: t\nbody:\n  - {heading: x, sidebar: y}\n");
+    assert_eq!(line, Some(3));
+    assert!(message.contains("only one kind"), "{message}");
+    let (_, _, message) = error("title: t\nbody:\n  - {level: 2}\n");
+    assert!(message.contains("needs one of"), "{message}");
+    let (_, _, message) = error("title: t\nbody:\n  - {sidebar: s}\n");
+    assert!(message.contains("missing required key `body` in a sidebar"), "{message}");
+    let (_, _, message) = error("title: t\nbody:\n  - {dateline: d, level: 2}\n");
+    assert!(message.contains("`level` does not apply to a dateline"), "{message}");
+    let (_, _, message) = error("title: t\nbody:\n  - {sidebar: s, body: [{heading: h}]}\n");
+    assert!(message.contains("paragraphs only"), "{message}");
+    let (line, _, message) = error("title: t\nbody:\n  - heading: x\n    heading: y\n");
+    assert_eq!(line, Some(4));
+    assert!(message.contains("duplicate key `heading`"), "{message}");
+    let (_, _, message) = error("title: t\nbody:\n  - \"  \"\n");
+    assert!(message.contains("empty paragraph"), "{message}");
+}
+
+#[test]
+fn the_documented_forms_load_with_their_meaning() {
+    let yaml = "\u{feff}title: 标题\nsubtitle: 副标题\nauthor: [甲, 乙]\ndate: 2022-11-07\n\
+        lang: zh-Hans-CN\nsource: 报纸\nlayout: whitepaper\nbody:\n\
+        - 一个段落。\n\
+        - heading: 主张\n  level: 2\n  number: 4\n\
+        - heading: 结束语\n  numbered: false\n\
+        - sidebar: 倡议\n  number: 4\n  body: [甲段, 乙段]\n\
+        - dateline: （新华社北京11月7日电）\n";
+    let document = load_str(yaml, "doc.yaml").unwrap();
+    assert_eq!(document.title, "标题");
+    assert_eq!(document.subtitle.as_deref(), Some("副标题"));
+    assert_eq!(document.authors, ["甲", "乙"]);
+    assert_eq!(document.date.unwrap().to_string(), "2022-11-07");
+    assert_eq!(document.lang.region().as_deref(), Some("cn"));
+    assert_eq!(document.source.as_deref(), Some("报纸"));
+    assert_eq!(document.body.len(), 5);
+    assert_eq!(document.body[0], Block::Paragraph("一个段落。".into()));
+    let Block::Heading(heading) = &document.body[1] else { panic!() };
+    assert_eq!((heading.level, heading.number, heading.numbered), (2, Some(4), true));
+    let Block::Heading(closing) = &document.body[2] else { panic!() };
+    assert_eq!((closing.level, closing.numbered), (1, false));
+    let Block::Sidebar(sidebar) = &document.body[3] else { panic!() };
+    assert_eq!((sidebar.number, sidebar.body.len()), (Some(4), 2));
+    assert_eq!(document.body[4], Block::Dateline("（新华社北京11月7日电）".into()));
+
+    let single = load_str("title: t\nauthor: 国务院新闻办公室\nbody: [a]\n", "d.yaml").unwrap();
+    assert_eq!(single.authors, ["国务院新闻办公室"]);
+    assert_eq!(single.lang.as_str(), "zh-CN");
+    assert_eq!(single.layout, "whitepaper");
+}
