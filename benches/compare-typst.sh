@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Benchmark: `paiban build` against the official typst CLI compiling paiban's own
+# emitted markup with the same fonts, on the white paper and on a synthetic
+# document of 300+ pages (the white paper's body repeated).
+#
+# Needs: typst 0.15.1 on PATH (cargo install typst-cli --version 0.15.1 --locked),
+# hyperfine and GNU time (Debian: apt-get install hyperfine time).
+# Usage: benches/compare-typst.sh [RUNS]   (default 5 timed runs after 1 warm-up)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/paiban-target}"
+runs="${1:-5}"
+
+cargo build --release --quiet
+paiban="$CARGO_TARGET_DIR/release/paiban"
+typst --version | grep -q '^typst 0\.15\.1' || { echo "need typst 0.15.1 on PATH" >&2; exit 2; }
+command -v hyperfine >/dev/null || { echo "need hyperfine" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "need GNU time (/usr/bin/time)" >&2; exit 2; }
+
+work=target-bench
+rm -rf "$work" && mkdir -p "$work"
+
+# The synthetic document: the white paper's metadata, then its body 40 times.
+repeats=40
+{
+  sed -n '1,/^body:$/p' content/whitepaper.yaml
+  body=$(sed -n '/^body:$/,$p' content/whitepaper.yaml | tail -n +2)
+  for _ in $(seq "$repeats"); do printf '%s\n' "$body"; done
+} > "$work/long.yaml"
+
+peak_kib() { /usr/bin/time -f '%M' "$@" 2>&1 >/dev/null | tail -n 1; }
+
+for doc in content/whitepaper.yaml "$work/long.yaml"; do
+  stem=$(basename "$doc" .yaml)
+  "$paiban" typst "$doc" -o "$work/$stem.typ"
+  "$paiban" build "$doc" -o "$work/paiban" 2>/dev/null
+  pages=$(pdfinfo "$work/paiban/$stem.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
+  paiban_cmd="$paiban build $doc -o $work/paiban"
+  typst_cmd="typst compile --root . --font-path fonts --ignore-system-fonts $work/$stem.typ $work/typst-$stem.pdf"
+  echo "== $doc (${pages:-?} pages)"
+  hyperfine --warmup 1 --runs "$runs" --style basic \
+    --export-json "$work/$stem.json" -n paiban "$paiban_cmd" -n typst-cli "$typst_cmd" \
+    | grep -E 'Time|±' || true
+  paiban_mean=$(python3 -c "import json;r=json.load(open('$work/$stem.json'))['results'];print(round(r[0]['mean'],3))")
+  typst_mean=$(python3 -c "import json;r=json.load(open('$work/$stem.json'))['results'];print(round(r[1]['mean'],3))")
+  paiban_mem=$(peak_kib $paiban_cmd 2>/dev/null || true)
+  typst_mem=$(peak_kib $typst_cmd 2>/dev/null || true)
+  echo "wall (mean of $runs): paiban ${paiban_mean}s, typst ${typst_mean}s, ratio $(python3 -c "print(round($paiban_mean/$typst_mean,2))")"
+  echo "peak RSS: paiban ${paiban_mem} KiB, typst ${typst_mem} KiB, ratio $(python3 -c "print(round($paiban_mem/$typst_mem,2))")"
+done
