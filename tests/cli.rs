@@ -35,9 +35,15 @@ fn a_broken_file_fails_with_its_location_and_writes_nothing() {
     std::fs::write(dir.path().join("doc.yaml"), BROKEN).unwrap();
     let output = paiban(&["build", "doc.yaml", "-o", "out"], dir.path());
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("doc.yaml:4:12: error:"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("doc.yaml:4:12: error:"),
+        "{}",
+        stderr(&output)
+    );
     assert!(!dir.path().join("out/doc.pdf").exists());
-    let leftovers = std::fs::read_dir(dir.path().join("out")).map(|d| d.count()).unwrap_or(0);
+    let leftovers = std::fs::read_dir(dir.path().join("out"))
+        .map(|d| d.count())
+        .unwrap_or(0);
     assert_eq!(leftovers, 0, "no temporary files are left behind");
 }
 
@@ -55,7 +61,10 @@ fn a_failed_build_keeps_the_previous_good_output() {
     let second = paiban(&["build", "doc.yaml", "-o", "out"], dir.path());
     assert_eq!(second.status.code(), Some(1));
     assert_eq!(std::fs::read(dir.path().join("out/doc.pdf")).unwrap(), good);
-    assert_eq!(std::fs::read_dir(dir.path().join("out")).unwrap().count(), 1);
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("out")).unwrap().count(),
+        1
+    );
 }
 
 #[test]
@@ -66,7 +75,11 @@ fn one_failure_does_not_stop_the_other_documents() {
     let output = paiban(&["build", "bad.yaml", "good.yaml", "-o", "out"], dir.path());
     assert_eq!(output.status.code(), Some(1));
     assert!(dir.path().join("out/good.pdf").exists());
-    assert!(stderr(&output).contains("1 of 2 documents failed"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("1 of 2 documents failed"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
@@ -74,7 +87,12 @@ fn usage_errors_exit_2() {
     let dir = scratch();
     assert_eq!(paiban(&["build"], dir.path()).status.code(), Some(2));
     assert_eq!(paiban(&["frobnicate"], dir.path()).status.code(), Some(2));
-    assert_eq!(paiban(&["build", "x.yaml", "--no-such-flag"], dir.path()).status.code(), Some(2));
+    assert_eq!(
+        paiban(&["build", "x.yaml", "--no-such-flag"], dir.path())
+            .status
+            .code(),
+        Some(2)
+    );
 }
 
 #[test]
@@ -82,17 +100,28 @@ fn a_missing_file_is_an_error_not_a_crash() {
     let dir = scratch();
     let output = paiban(&["build", "nope.yaml"], dir.path());
     assert_eq!(output.status.code(), Some(1));
-    assert!(stderr(&output).contains("nope.yaml: error: cannot read"), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("nope.yaml: error: cannot read"),
+        "{}",
+        stderr(&output)
+    );
 }
 
 #[test]
 fn typst_subcommand_writes_the_markup() {
     let dir = scratch();
-    std::fs::write(dir.path().join("doc.yaml"), "title: 测试\nbody:\n  - \"第一行\\n第二行\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("doc.yaml"),
+        "title: 测试\nbody:\n  - \"第一行\\n第二行\"\n",
+    )
+    .unwrap();
     let output = paiban(&["typst", "doc.yaml", "-o", "doc.typ"], dir.path());
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     let markup = std::fs::read_to_string(dir.path().join("doc.typ")).unwrap();
-    assert!(markup.contains("#import \"/layouts/whitepaper/template.typ\": *"), "{markup}");
+    assert!(
+        markup.contains("#import \"/layouts/whitepaper/template.typ\": *"),
+        "{markup}"
+    );
     assert!(markup.contains("#\"第一行\\n第二行\""), "{markup}");
 
     let stdout = paiban(&["typst", "doc.yaml"], dir.path());
@@ -142,7 +171,10 @@ fn an_unknown_font_family_fails_the_build() {
     let output = paiban(&["build", "doc.yaml", "--font-path", &fonts], bad.path());
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
-    assert!(message.contains("unknown font family: noto serif cjk xx"), "{message}");
+    assert!(
+        message.contains("unknown font family: noto serif cjk xx"),
+        "{message}"
+    );
     assert!(message.contains("template.typ:4:18:"), "{message}");
     assert!(!bad.path().join("out/doc.pdf").exists());
 }
@@ -157,16 +189,26 @@ fn typst_errors_in_a_layout_are_located() {
     let output = paiban(&["build", "doc.yaml", "--font-path", &fonts], dir.path());
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
-    assert!(message.contains("template.typ:6:3: error: unknown variable: undefined-thing"), "{message}");
+    assert!(
+        message.contains("template.typ:6:3: error: unknown variable: undefined-thing"),
+        "{message}"
+    );
 }
 
 #[test]
 fn an_unknown_layout_lists_the_available_ones() {
     let dir = scratch();
-    std::fs::write(dir.path().join("doc.yaml"), "title: t\nlayout: nosuch\nbody: [a]\n").unwrap();
+    std::fs::write(
+        dir.path().join("doc.yaml"),
+        "title: t\nlayout: nosuch\nbody: [a]\n",
+    )
+    .unwrap();
     let output = paiban(&["build", "doc.yaml"], dir.path());
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
     assert!(message.contains("unknown layout `nosuch`"), "{message}");
-    assert!(message.contains("available layouts: whitepaper"), "{message}");
+    assert!(
+        message.contains("available layouts: whitepaper"),
+        "{message}"
+    );
 }

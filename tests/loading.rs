@@ -57,7 +57,10 @@ fn wrong_types_are_located_at_the_value() {
 fn missing_title_or_body() {
     let (line, _, message) = error("body: [a]\n");
     assert_eq!(line, Some(1));
-    assert!(message.contains("missing required key `title`"), "{message}");
+    assert!(
+        message.contains("missing required key `title`"),
+        "{message}"
+    );
     let (_, _, message) = error("title: t\n");
     assert!(message.contains("missing required key `body`"), "{message}");
     let (_, _, message) = error("title: t\nbody: []\n");
@@ -67,8 +70,9 @@ fn missing_title_or_body() {
 #[test]
 fn level_out_of_range() {
     for (level, column) in [("0", 12), ("5", 12), ("-1", 12), ("300", 12)] {
-        let (line, col, message) =
-            error(&format!("title: t\nbody:\n  - heading: x\n    level: {level}\n"));
+        let (line, col, message) = error(&format!(
+            "title: t\nbody:\n  - heading: x\n    level: {level}\n"
+        ));
         assert_eq!((line, col), (Some(4), Some(column)), "{message}");
         assert!(message.contains("expected 1, 2, 3 or 4"), "{message}");
     }
@@ -78,7 +82,13 @@ fn level_out_of_range() {
 
 #[test]
 fn invalid_dates() {
-    for date in ["2023-02-29", "2022-13-01", "yesterday", "2022/11/07", "22-11-07"] {
+    for date in [
+        "2023-02-29",
+        "2022-13-01",
+        "yesterday",
+        "2022/11/07",
+        "22-11-07",
+    ] {
         let (line, column, message) = error(&format!("title: t\ndate: {date}\nbody: [a]\n"));
         assert_eq!((line, column), (Some(2), Some(7)), "{message}");
         assert!(message.contains("invalid date"), "{message}");
@@ -115,7 +125,10 @@ fn empty_files() {
         assert!(message.contains("the file is empty"), "{message}");
     }
     let (_, _, message) = error("- a\n- b\n");
-    assert!(message.contains("a mapping with at least `title` and `body`"), "{message}");
+    assert!(
+        message.contains("a mapping with at least `title` and `body`"),
+        "{message}"
+    );
 }
 
 #[test]
@@ -133,9 +146,15 @@ fn block_shapes_are_checked() {
     let (_, _, message) = error("title: t\nbody:\n  - {level: 2}\n");
     assert!(message.contains("needs one of"), "{message}");
     let (_, _, message) = error("title: t\nbody:\n  - {sidebar: s}\n");
-    assert!(message.contains("missing required key `body` in a sidebar"), "{message}");
+    assert!(
+        message.contains("missing required key `body` in a sidebar"),
+        "{message}"
+    );
     let (_, _, message) = error("title: t\nbody:\n  - {dateline: d, level: 2}\n");
-    assert!(message.contains("`level` does not apply to a dateline"), "{message}");
+    assert!(
+        message.contains("`level` does not apply to a dateline"),
+        "{message}"
+    );
     let (_, _, message) = error("title: t\nbody:\n  - {sidebar: s, body: [{heading: h}]}\n");
     assert!(message.contains("paragraphs only"), "{message}");
     let (line, _, message) = error("title: t\nbody:\n  - heading: x\n    heading: y\n");
@@ -163,13 +182,25 @@ fn the_documented_forms_load_with_their_meaning() {
     assert_eq!(document.source.as_deref(), Some("报纸"));
     assert_eq!(document.body.len(), 5);
     assert_eq!(document.body[0], Block::Paragraph("一个段落。".into()));
-    let Block::Heading(heading) = &document.body[1] else { panic!() };
-    assert_eq!((heading.level, heading.number, heading.numbered), (2, Some(4), true));
-    let Block::Heading(closing) = &document.body[2] else { panic!() };
+    let Block::Heading(heading) = &document.body[1] else {
+        panic!()
+    };
+    assert_eq!(
+        (heading.level, heading.number, heading.numbered),
+        (2, Some(4), true)
+    );
+    let Block::Heading(closing) = &document.body[2] else {
+        panic!()
+    };
     assert_eq!((closing.level, closing.numbered), (1, false));
-    let Block::Sidebar(sidebar) = &document.body[3] else { panic!() };
+    let Block::Sidebar(sidebar) = &document.body[3] else {
+        panic!()
+    };
     assert_eq!((sidebar.number, sidebar.body.len()), (Some(4), 2));
-    assert_eq!(document.body[4], Block::Dateline("（新华社北京11月7日电）".into()));
+    assert_eq!(
+        document.body[4],
+        Block::Dateline("（新华社北京11月7日电）".into())
+    );
 
     let single = load_str("title: t\nauthor: 国务院新闻办公室\nbody: [a]\n", "d.yaml").unwrap();
     assert_eq!(single.authors, ["国务院新闻办公室"]);

@@ -10,8 +10,8 @@ use paiban::pipeline::prepare;
 
 /// Strings that mean something in Typst markup; each must come out as typed.
 const MARKUP_TRAPS: &[&str] = &[
-    "#", "$", "*", "_", "`", "<", ">", "@", "\\", "[", "]", "{", "}", "=", "-", "+", "/", "~",
-    "'", "\"", "--", "---", "...", "//", "/*", "*/",
+    "#", "$", "*", "_", "`", "<", ">", "@", "\\", "[", "]", "{", "}", "=", "-", "+", "/", "~", "'",
+    "\"", "--", "---", "...", "//", "/*", "*/",
 ];
 
 const LINE_START_TRAPS: &[&str] = &[
@@ -120,10 +120,18 @@ fn every_paragraph_of_the_white_paper_is_in_the_pdf_in_order() {
         checked += 1;
     }
     assert!(checked >= 60, "only {checked} blocks checked");
-    for label in ["（四）促进全球普惠包容发展", "四、构建更加紧密", "（十）坚持互联网", "结束语"] {
+    for label in [
+        "（四）促进全球普惠包容发展",
+        "四、构建更加紧密",
+        "（十）坚持互联网",
+        "结束语",
+    ] {
         assert!(text.contains(label), "{label}");
     }
-    assert!(!text.contains("上接第十版"), "newspaper furniture leaked into the body");
+    assert!(
+        !text.contains("上接第十版"),
+        "newspaper furniture leaked into the body"
+    );
 }
 
 #[test]
@@ -144,12 +152,17 @@ fn the_white_paper_keeps_the_seed_text() {
             Block::Sidebar(s) => from_content.push_str(&format!("专栏{} {}", s.resolved, s.title)),
         }
     }
-    let seed = squeeze(&seed)
-        .replacen("（上接第十版）", "", 1)
-        .replacen("携手构建网络空间命运共同体1.积极", "1.积极", 1);
+    let seed = squeeze(&seed).replacen("（上接第十版）", "", 1).replacen(
+        "携手构建网络空间命运共同体1.积极",
+        "1.积极",
+        1,
+    );
     assert_eq!(squeeze(&from_content), seed);
     let source = document.source.unwrap();
-    assert!(source.contains("上接第十版") && source.contains("眉题"), "{source}");
+    assert!(
+        source.contains("上接第十版") && source.contains("眉题"),
+        "{source}"
+    );
 }
 
 #[test]
@@ -176,7 +189,14 @@ fn chinese_numbering_in_the_pdf_agrees_with_the_pass() {
             assert!(text.contains(&line), "{line} not in {text}");
         }
     }
-    for label in ["十二、第12节", "（十一）小节11", "（二十）小节20", "（二十一）小节21", "1.条", "（1）款"] {
+    for label in [
+        "十二、第12节",
+        "（十一）小节11",
+        "（二十）小节20",
+        "（二十一）小节21",
+        "1.条",
+        "（1）款",
+    ] {
         assert!(text.contains(label), "{label}");
     }
 }
@@ -196,7 +216,12 @@ fn fonts_are_embedded_and_subset() {
         // name type… encoding emb sub uni object ID
         assert_eq!(&columns[n - 5..n - 2], ["yes", "yes", "yes"], "{row}");
     }
-    for face in ["NotoSerifCJKsc-Bold", "NotoSerifCJKsc-Regular", "NotoSansCJKsc-Bold", "LXGWWenKai-Regular"] {
+    for face in [
+        "NotoSerifCJKsc-Bold",
+        "NotoSerifCJKsc-Regular",
+        "NotoSansCJKsc-Bold",
+        "LXGWWenKai-Regular",
+    ] {
         assert!(listing.contains(face), "{face} missing:\n{listing}");
     }
 }
@@ -208,7 +233,10 @@ fn builds_are_byte_identical() {
     let b = tempfile::tempdir().unwrap();
     let first = builder().build_pdf(&content, a.path()).unwrap();
     let second = builder().build_pdf(&content, b.path()).unwrap();
-    assert_eq!(std::fs::read(first.output).unwrap(), std::fs::read(second.output).unwrap());
+    assert_eq!(
+        std::fs::read(first.output).unwrap(),
+        std::fs::read(second.output).unwrap()
+    );
 }
 
 #[test]

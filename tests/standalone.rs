@@ -13,9 +13,14 @@ fn typst_cli() -> String {
     let version = Command::new(&typst)
         .arg("--version")
         .output()
-        .unwrap_or_else(|e| panic!("cannot run `{typst}` (install typst-cli 0.15.1; .ci/run does): {e}"));
+        .unwrap_or_else(|e| {
+            panic!("cannot run `{typst}` (install typst-cli 0.15.1; .ci/run does): {e}")
+        });
     let version = String::from_utf8_lossy(&version.stdout).into_owned();
-    assert!(version.starts_with("typst 0.15.1"), "need typst 0.15.1, found {version}");
+    assert!(
+        version.starts_with("typst 0.15.1"),
+        "need typst 0.15.1, found {version}"
+    );
     typst
 }
 

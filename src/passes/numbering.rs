@@ -23,13 +23,13 @@ fn number_blocks(blocks: &mut [Block], headings: &mut Vec<u32>, sidebars: &mut u
                 headings.truncate(depth);
                 headings[depth - 1] = match heading.number {
                     Some(number) => number,
-                    None => headings[depth - 1] + 1,
+                    None => headings[depth - 1].saturating_add(1),
                 };
                 heading.resolved = headings.clone();
             }
             Block::Heading(heading) => heading.resolved.clear(),
             Block::Sidebar(sidebar) => {
-                *sidebars = sidebar.number.unwrap_or(*sidebars + 1);
+                *sidebars = sidebar.number.unwrap_or(sidebars.saturating_add(1));
                 sidebar.resolved = *sidebars;
                 number_blocks(&mut sidebar.body, headings, sidebars);
             }
@@ -57,14 +57,17 @@ pub fn chinese_numeral(number: u32) -> String {
     if number == 0 {
         return "零".to_owned();
     }
-    if number >= 10_000 {
-        let high = chinese_numeral(number / 10_000);
-        let low = number % 10_000;
-        return match low {
-            0 => format!("{high}万"),
-            1..=999 => format!("{high}万零{}", with_leading_ten(low)),
-            _ => format!("{high}万{}", chinese_numeral(low)),
-        };
+    for (unit, name) in [(100_000_000, "亿"), (10_000, "万")] {
+        if number >= unit {
+            let high = chinese_numeral(number / unit);
+            let low = number % unit;
+            return match low {
+                0 => format!("{high}{name}"),
+                // A gap of a whole place or more below the unit is read as 零.
+                _ if low < unit / 10 => format!("{high}{name}零{}", with_leading_ten(low)),
+                _ => format!("{high}{name}{}", chinese_numeral(low)),
+            };
+        }
     }
     let digits: Vec<u32> = (0..4).rev().map(|p| number / 10u32.pow(p) % 10).collect();
     let mut out = String::new();
@@ -121,6 +124,9 @@ mod tests {
             (10_000, "一万"),
             (10_010, "一万零一十"),
             (12_345, "一万二千三百四十五"),
+            (100_000_000, "一亿"),
+            (100_010_000, "一亿零一万"),
+            (u32::MAX, "四十二亿九千四百九十六万七千二百九十五"),
         ];
         for (number, expected) in cases {
             assert_eq!(chinese_numeral(number), expected, "{number}");
@@ -182,5 +188,15 @@ mod tests {
         );
         assert_eq!(got[9].1, Some(4));
         assert_eq!(got[10].1, Some(5));
+    }
+
+    #[test]
+    fn the_largest_numbers_do_not_overflow() {
+        let got = resolved(
+            "title: t\nbody:\n- {heading: a, number: 4294967295}\n- {heading: b}\n\
+             - {sidebar: s, number: 4294967295, body: [p]}\n- {sidebar: s, body: [p]}\n",
+        );
+        assert_eq!(got[1].0, vec![u32::MAX]);
+        assert_eq!(got[3].1, Some(u32::MAX));
     }
 }

@@ -34,7 +34,11 @@ pub fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
     let output = Command::new(tool)
         .args(args)
         .arg(pdf)
-        .args(if tool == "pdftotext" { &["-"][..] } else { &[][..] })
+        .args(if tool == "pdftotext" {
+            &["-"][..]
+        } else {
+            &[][..]
+        })
         .output()
         .unwrap_or_else(|e| panic!("cannot run {tool} (install poppler-utils): {e}"));
     assert!(
