@@ -254,3 +254,15 @@ fn only_used_faces_are_loaded() {
     // The title uses Song bold and the text Song regular; Hei and Kai stay unmapped.
     assert_eq!(builder.fonts().loaded(), 2);
 }
+
+#[test]
+fn document_metadata_comes_from_the_content() {
+    let (_dir, pdf) = build_yaml(
+        "title: 元数据\nauthor: [国务院新闻办公室, 新华社]\ndate: 2022-11-07\nbody: [正文。]\n",
+        "meta",
+    );
+    let info = poppler("pdfinfo", &[], &pdf);
+    assert!(info.contains("Title:           元数据"), "{info}");
+    assert!(info.contains("Author:          国务院新闻办公室, 新华社"), "{info}");
+    assert!(info.contains("2022"), "the content's date is the document's date:\n{info}");
+}
