@@ -43,6 +43,19 @@ fn yaml_quote(text: &str) -> String {
     out
 }
 
+/// A block's text as the page prints it: headings with their label, panels with 专栏N.
+fn printed_text(block: &Block) -> String {
+    match block {
+        Block::Paragraph(text) | Block::Dateline(text) => text.clone(),
+        Block::Heading(h) => format!(
+            "{}{}",
+            heading_label(&h.resolved).unwrap_or_default(),
+            h.text
+        ),
+        Block::Sidebar(s) => format!("专栏{}\u{3000}{}", s.resolved, s.title),
+    }
+}
+
 /// Collapses whitespace runs, so line breaks in extraction do not matter, but the
 /// characters and the spaces between them do.
 fn words(text: &str) -> String {
@@ -103,15 +116,7 @@ fn every_paragraph_of_the_white_paper_is_in_the_pdf_in_order() {
     let mut position = 0;
     let mut checked = 0;
     for block in document.walk() {
-        let expected = match block {
-            Block::Paragraph(text) | Block::Dateline(text) => text.clone(),
-            Block::Heading(h) => format!(
-                "{}{}",
-                heading_label(&h.resolved).unwrap_or_default(),
-                h.text
-            ),
-            Block::Sidebar(s) => format!("专栏{}{}", s.resolved, s.title),
-        };
+        let expected = printed_text(block);
         let expected = squeeze(&expected);
         let Some(found) = text[position..].find(&expected) else {
             panic!("not found in order after byte {position}: {expected}");
@@ -141,17 +146,7 @@ fn the_white_paper_keeps_the_seed_text() {
     // tests/data/seed.txt is a copy of the reference seed text.
     let seed = std::fs::read_to_string(project_root().join("tests/data/seed.txt")).unwrap();
     let document = prepare(&project_root().join("content/whitepaper.yaml")).unwrap();
-    let mut from_content = String::new();
-    for block in document.walk() {
-        match block {
-            Block::Paragraph(t) | Block::Dateline(t) => from_content.push_str(t),
-            Block::Heading(h) => {
-                from_content.push_str(&heading_label(&h.resolved).unwrap_or_default());
-                from_content.push_str(&h.text);
-            }
-            Block::Sidebar(s) => from_content.push_str(&format!("专栏{} {}", s.resolved, s.title)),
-        }
-    }
+    let from_content: String = document.walk().map(printed_text).collect();
     let seed = squeeze(&seed).replacen("（上接第十版）", "", 1).replacen(
         "携手构建网络空间命运共同体1.积极",
         "1.积极",
@@ -263,6 +258,12 @@ fn document_metadata_comes_from_the_content() {
     );
     let info = poppler("pdfinfo", &[], &pdf);
     assert!(info.contains("Title:           元数据"), "{info}");
-    assert!(info.contains("Author:          国务院新闻办公室, 新华社"), "{info}");
-    assert!(info.contains("2022"), "the content's date is the document's date:\n{info}");
+    assert!(
+        info.contains("Author:          国务院新闻办公室, 新华社"),
+        "{info}"
+    );
+    assert!(
+        info.contains("2022"),
+        "the content's date is the document's date:\n{info}"
+    );
 }

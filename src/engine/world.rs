@@ -53,15 +53,7 @@ impl PaibanWorld {
         if id == self.main.id() {
             return Ok(Bytes::from_string(self.main.text().to_owned()));
         }
-        if let Some(cached) = self.files.lock().expect("not poisoned").get(&id) {
-            return cached.clone();
-        }
-        let result = self.read_from_disk(id);
-        self.files
-            .lock()
-            .expect("not poisoned")
-            .insert(id, result.clone());
-        result
+        cached(&self.files, id, || self.read_from_disk(id))
     }
 
     fn read_from_disk(&self, id: FileId) -> FileResult<Bytes> {
@@ -91,6 +83,24 @@ impl PaibanWorld {
     }
 }
 
+/// The cached result for `id`, computing it once. The lock is not held while computing,
+/// since reading a source reads its file through the other cache.
+fn cached<T: Clone>(
+    cache: &Mutex<HashMap<FileId, FileResult<T>>>,
+    id: FileId,
+    compute: impl FnOnce() -> FileResult<T>,
+) -> FileResult<T> {
+    if let Some(hit) = cache.lock().expect("not poisoned").get(&id) {
+        return hit.clone();
+    }
+    let result = compute();
+    cache
+        .lock()
+        .expect("not poisoned")
+        .insert(id, result.clone());
+    result
+}
+
 /// Interns a project-rooted path; ids are reused for the same path.
 pub fn file_id(path: &str) -> FileId {
     let vpath = VirtualPath::new(path).expect("a valid virtual path");
@@ -114,19 +124,12 @@ impl World for PaibanWorld {
         if id == self.main.id() {
             return Ok(self.main.clone());
         }
-        if let Some(cached) = self.sources.lock().expect("not poisoned").get(&id) {
-            return cached.clone();
-        }
-        let result = self.read(id).and_then(|bytes| {
+        cached(&self.sources, id, || {
+            let bytes = self.read(id)?;
             let text = std::str::from_utf8(&bytes).map_err(|_| FileError::InvalidUtf8)?;
             let text = text.strip_prefix('\u{feff}').unwrap_or(text);
             Ok(Source::new(id, text.to_owned()))
-        });
-        self.sources
-            .lock()
-            .expect("not poisoned")
-            .insert(id, result.clone());
-        result
+        })
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
