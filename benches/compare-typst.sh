@@ -20,8 +20,8 @@ command -v hyperfine >/dev/null || { echo "need hyperfine" >&2; exit 2; }
 work=target-bench
 rm -rf "$work" && mkdir -p "$work"
 
-# The synthetic document: the white paper's metadata, then its body 40 times.
-repeats=40
+# The synthetic document: the white paper's metadata, then its body 45 times.
+repeats=45
 {
   sed -n '1,/^body:$/p' content/whitepaper.yaml
   body=$(sed -n '/^body:$/,$p' content/whitepaper.yaml | tail -n +2)
