@@ -29,6 +29,12 @@ struct FontArgs {
     root: Option<PathBuf>,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+enum FormatArg {
+    Pdf,
+    Epub,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build content files into PDFs.
@@ -36,9 +42,20 @@ enum Command {
         /// Content files (YAML).
         #[arg(required = true, value_name = "FILE.yaml")]
         files: Vec<PathBuf>,
-        /// Output folder; each FILE.yaml becomes DIR/FILE.pdf.
+        /// Output folder; each FILE.yaml becomes DIR/FILE.pdf (and DIR/FILE.epub).
         #[arg(short, long, value_name = "DIR", default_value = "out")]
         output: PathBuf,
+        /// Output formats, comma-separated.
+        #[arg(
+            long,
+            value_delimiter = ',',
+            default_value = "pdf",
+            value_name = "pdf,epub"
+        )]
+        format: Vec<FormatArg>,
+        /// Embed the layout's fonts in the EPUB, subset to the characters the book uses.
+        #[arg(long)]
+        epub_embed_fonts: bool,
         #[command(flatten)]
         fonts: FontArgs,
     },
@@ -83,8 +100,12 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Build {
             files,
             output,
+            mut format,
+            epub_embed_fonts,
             fonts,
         } => {
+            format.sort();
+            format.dedup();
             let builder = Builder::new(
                 project(fonts.root.as_deref(), &files[0])?,
                 &fonts.font_paths,
@@ -92,22 +113,30 @@ fn run(command: Command) -> Result<(), Failure> {
             );
             let mut failures = Vec::new();
             for file in &files {
-                match builder.build_pdf(file, &output) {
-                    Ok(built) => {
-                        for warning in &built.warnings {
-                            eprintln!("{warning}");
+                let mut ok = true;
+                for wanted in &format {
+                    let result = match wanted {
+                        FormatArg::Pdf => builder.build_pdf(file, &output).map(|built| {
+                            for warning in &built.warnings {
+                                eprintln!("{warning}");
+                            }
+                            format!("{} ({} pages)", built.output.display(), built.pages)
+                        }),
+                        FormatArg::Epub => builder
+                            .build_epub(file, &output, epub_embed_fonts)
+                            .map(|path| path.display().to_string()),
+                    };
+                    match result {
+                        Ok(done) => eprintln!("{} → {done}", file.display()),
+                        Err(failure) => {
+                            eprintln!("{failure}");
+                            ok = false;
+                            break;
                         }
-                        eprintln!(
-                            "{} → {} ({} pages)",
-                            file.display(),
-                            built.output.display(),
-                            built.pages
-                        );
                     }
-                    Err(failure) => {
-                        eprintln!("{failure}");
-                        failures.push(file.display().to_string());
-                    }
+                }
+                if !ok {
+                    failures.push(file.display().to_string());
                 }
             }
             if failures.is_empty() {

@@ -27,6 +27,11 @@ pub fn markup(path: &Path, project: &Project) -> Result<String, Failure> {
     ))
 }
 
+/// `SOURCE_DATE_EPOCH`, the reproducible-builds convention for "the time of this build".
+pub fn source_date_epoch() -> Option<i64> {
+    std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()
+}
+
 /// What a build produced.
 #[derive(Debug)]
 pub struct Built {
@@ -82,6 +87,97 @@ impl Builder {
             pages: compiled.pages,
             warnings: compiled.warnings,
         })
+    }
+}
+
+impl Builder {
+    /// Builds `content` into `out_dir/<stem>.epub`, with the layout's `epub.css`, and with
+    /// the faces that stylesheet names embedded (subset) if `embed_fonts`.
+    pub fn build_epub(
+        &self,
+        content: &Path,
+        out_dir: &Path,
+        embed_fonts: bool,
+    ) -> Result<PathBuf, Failure> {
+        let document = prepare(content)?;
+        let name = content.display().to_string();
+        self.project.check_layout(&document.layout, &name)?;
+        let css_path = self.project.epub_stylesheet(&document.layout);
+        let stylesheet = std::fs::read_to_string(&css_path).map_err(|e| {
+            Diagnostic::error(css_path.display().to_string(), format!("cannot read: {e}"))
+        })?;
+        let maps = if embed_fonts {
+            self.map_stylesheet_faces(&stylesheet)?
+        } else {
+            Vec::new()
+        };
+        let fonts = maps
+            .iter()
+            .map(|(slot, map)| writers::epub::FontSource {
+                family: slot.family.clone(),
+                weight: slot.weight,
+                file_name: ascii_file_name(&slot.path),
+                data: map,
+                index: slot.index,
+            })
+            .collect();
+        let options = writers::epub::EpubOptions {
+            stylesheet: &stylesheet,
+            fonts,
+            source_date_epoch: source_date_epoch(),
+        };
+        let bytes = writers::epub::write(&document, &options).map_err(|mut d| {
+            d.file = name.clone();
+            d
+        })?;
+        let output = out_dir.join(format!("{}.epub", stem(content)));
+        write_atomically(&output, &bytes)?;
+        Ok(output)
+    }
+
+    /// Maps the file of every face whose family the stylesheet names in quotes.
+    fn map_stylesheet_faces(
+        &self,
+        stylesheet: &str,
+    ) -> Result<Vec<(&crate::engine::fonts::FaceSlot, memmap2::Mmap)>, Failure> {
+        let mut seen = std::collections::BTreeSet::new();
+        let mut out = Vec::new();
+        for slot in &self.fonts.faces {
+            let named = stylesheet.contains(&format!("\"{}\"", slot.family));
+            if !named || !seen.insert((slot.family.clone(), slot.weight)) {
+                continue;
+            }
+            let fail = |e: std::io::Error| {
+                Diagnostic::error(slot.path.display().to_string(), format!("cannot read: {e}"))
+            };
+            let file = std::fs::File::open(&slot.path).map_err(fail)?;
+            // SAFETY: font files are read-only inputs for the length of the build.
+            let map = unsafe { memmap2::Mmap::map(&file) }.map_err(fail)?;
+            out.push((slot, map));
+        }
+        Ok(out)
+    }
+}
+
+/// A file name safe inside a package: ASCII letters, digits, `-`, `_`, `.`.
+fn ascii_file_name(path: &Path) -> String {
+    let name: String = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if name.is_empty() {
+        "font".to_owned()
+    } else {
+        name
     }
 }
 

@@ -54,6 +54,11 @@ impl Project {
         format!("/layouts/{layout}/template.typ")
     }
 
+    /// The layout's EPUB stylesheet.
+    pub fn epub_stylesheet(&self, layout: &str) -> PathBuf {
+        self.root.join("layouts").join(layout).join("epub.css")
+    }
+
     /// Checks that the named layout exists, listing the ones that do when it does not.
     pub fn check_layout(&self, layout: &str, content_file: &str) -> Result<(), Diagnostic> {
         let template = self.root.join("layouts").join(layout).join("template.typ");

@@ -26,6 +26,8 @@ pub struct FaceSlot {
     pub path: PathBuf,
     pub index: u32,
     pub family: String,
+    /// CSS weight: 400 regular, 700 bold.
+    pub weight: u16,
     pub style: String,
     font: OnceLock<Option<Font>>,
 }
@@ -76,6 +78,7 @@ impl Fonts {
                 path,
                 index,
                 family: info.family.clone(),
+                weight: info.variant.weight.to_number(),
                 style: face_style(&info),
                 font: OnceLock::new(),
             });

@@ -154,27 +154,13 @@ fn today_from_environment() -> Option<Datetime> {
         .trim()
         .parse()
         .ok()?;
-    let (year, month, day) = civil_from_days(seconds.div_euclid(86_400));
+    let (year, month, day) = crate::model::civil_from_days(seconds.div_euclid(86_400));
     Datetime::from_ymd(year, month, day)
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i32, u8, u8) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
-    (year, month, day)
 }
 
 #[cfg(test)]
 mod tests {
-    use super::civil_from_days;
+    use crate::model::civil_from_days;
 
     #[test]
     fn epoch_days_to_dates() {

@@ -14,7 +14,15 @@ use super::{Block, DEFAULT_LAYOUT, Date, Document, Heading, LanguageTag, Sidebar
 use crate::diag::Diagnostic;
 
 const DOCUMENT_KEYS: &[&str] = &[
-    "title", "subtitle", "author", "date", "lang", "source", "layout", "body",
+    "title",
+    "subtitle",
+    "author",
+    "date",
+    "lang",
+    "source",
+    "identifier",
+    "layout",
+    "body",
 ];
 const BLOCK_KEYS: &[&str] = &[
     "heading", "level", "number", "numbered", "sidebar", "body", "dateline",
@@ -185,6 +193,7 @@ impl<'de> Visitor<'de> for DocumentVisitor {
         let mut date = None;
         let mut lang = LanguageTag::default();
         let mut source = None;
+        let mut identifier = None;
         let mut layout = DEFAULT_LAYOUT.to_owned();
         let mut body = None;
         let context = "the document";
@@ -200,6 +209,7 @@ impl<'de> Visitor<'de> for DocumentVisitor {
                 "date" => date = Some(map.next_value::<DateValue>()?.0),
                 "lang" => lang = map.next_value::<LangValue>()?.0,
                 "source" => source = Some(map.next_value::<Text>()?.0),
+                "identifier" => identifier = Some(map.next_value::<Text>()?.0),
                 "layout" => layout = map.next_value::<LayoutName>()?.0,
                 "body" => body = Some(map.next_value::<Body>()?.0),
                 _ => unreachable!("KeySeed only yields allowed keys"),
@@ -212,6 +222,7 @@ impl<'de> Visitor<'de> for DocumentVisitor {
             date,
             lang,
             source,
+            identifier,
             layout,
             body: body.ok_or_else(|| de::Error::custom(missing("body", context)))?,
         })

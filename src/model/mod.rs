@@ -19,6 +19,8 @@ pub struct Document {
     pub date: Option<Date>,
     pub lang: LanguageTag,
     pub source: Option<String>,
+    /// A stable identifier for the publication (an ISBN, a URN); EPUB derives one if absent.
+    pub identifier: Option<String>,
     pub layout: String,
     pub body: Vec<Block>,
 }
@@ -166,6 +168,20 @@ impl Document {
         flatten(&self.body, &mut out);
         out.into_iter()
     }
+}
+
+/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
+pub fn civil_from_days(days: i64) -> (i32, u8, u8) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
+    let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+    (year, month, day)
 }
 
 #[cfg(test)]

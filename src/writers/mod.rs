@@ -1,3 +1,4 @@
 //! Writers turn the (numbered) model into an output format.
 
+pub mod epub;
 pub mod typst;

@@ -1,0 +1,226 @@
+//! The EPUB 3 writer: the same numbered model as the PDF, as XHTML in an OCF package.
+
+mod fonts;
+mod package;
+mod xhtml;
+
+use std::fmt::Write;
+
+pub use fonts::{EmbeddedFont, FontSource};
+use xhtml::{escape, text};
+
+use crate::diag::Diagnostic;
+use crate::model::{Date, Document};
+
+pub struct EpubOptions<'a> {
+    /// The layout's stylesheet (`layouts/<name>/epub.css`).
+    pub stylesheet: &'a str,
+    /// Faces to embed, each subset to the characters the book uses.
+    pub fonts: Vec<FontSource<'a>>,
+    /// Seconds since 1970 for `dcterms:modified` and the zip times (SOURCE_DATE_EPOCH);
+    /// without it, the content's date, else 2000-01-01: never the wall clock.
+    pub source_date_epoch: Option<i64>,
+}
+
+/// Writes the whole book as EPUB bytes.
+pub fn write(document: &Document, options: &EpubOptions) -> Result<Vec<u8>, Diagnostic> {
+    let mut sheets = Vec::new();
+    if !options.fonts.is_empty() {
+        sheets.push("../css/fonts.css");
+    }
+    sheets.push("../css/book.css");
+    let (chapters, toc) = xhtml::chapters(document, &sheets)?;
+    let nav_sheets: Vec<&str> = sheets.iter().map(|s| s.trim_start_matches("../")).collect();
+    let nav = xhtml::nav(document, &toc, &chapters[0].href, &nav_sheets)?;
+    let used: std::collections::BTreeSet<char> = chapters
+        .iter()
+        .flat_map(|c| c.xhtml.chars())
+        .chain(nav.chars())
+        .filter(|c| !c.is_control())
+        .collect();
+    let fonts = options
+        .fonts
+        .iter()
+        .map(|source| fonts::embed(source, &used))
+        .collect::<Result<Vec<EmbeddedFont>, Diagnostic>>()?;
+
+    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut manifest = String::new();
+    // The landmarks link to the table of contents, so it must be in the spine; it stays out
+    // of the linear reading order, which the chapters make.
+    let mut spine = String::from("<itemref idref=\"nav\" linear=\"no\"/>\n");
+    let mut add = |files: &mut Vec<(String, Vec<u8>)>,
+                   id: &str,
+                   href: &str,
+                   media: &str,
+                   properties: &str,
+                   bytes: Vec<u8>| {
+        let properties = if properties.is_empty() {
+            String::new()
+        } else {
+            format!(" properties=\"{properties}\"")
+        };
+        let _ = writeln!(
+            manifest,
+            "<item id=\"{id}\" href=\"{}\" media-type=\"{media}\"{properties}/>",
+            escape(href)
+        );
+        files.push((href.to_owned(), bytes));
+    };
+    add(
+        &mut files,
+        "nav",
+        "nav.xhtml",
+        "application/xhtml+xml",
+        "nav",
+        nav.into_bytes(),
+    );
+    add(
+        &mut files,
+        "css",
+        "css/book.css",
+        "text/css",
+        "",
+        options.stylesheet.as_bytes().to_vec(),
+    );
+    if !fonts.is_empty() {
+        let mut css = String::new();
+        for (i, font) in fonts.iter().enumerate() {
+            let _ = writeln!(
+                css,
+                "@font-face {{ font-family: \"{}\"; font-weight: {}; font-style: normal; src: url(\"../fonts/{}\"); }}",
+                font.family, font.weight, font.file_name
+            );
+            add(
+                &mut files,
+                &format!("font{}", i + 1),
+                &format!("fonts/{}", font.file_name),
+                font.media_type,
+                "",
+                font.data.clone(),
+            );
+        }
+        add(
+            &mut files,
+            "fonts-css",
+            "css/fonts.css",
+            "text/css",
+            "",
+            css.into_bytes(),
+        );
+    }
+    for (i, chapter) in chapters.iter().enumerate() {
+        let id = format!("ch{:02}", i + 1);
+        let _ = writeln!(spine, "<itemref idref=\"{id}\"/>");
+        add(
+            &mut files,
+            &id,
+            &chapter.href,
+            "application/xhtml+xml",
+            "",
+            chapter.xhtml.clone().into_bytes(),
+        );
+    }
+
+    let modified = modified_time(document.date, options.source_date_epoch);
+    let opf = package_document(document, &manifest, &spine, &modified)?;
+    files.insert(0, ("package.opf".to_owned(), opf.into_bytes()));
+    Ok(package::zip(&files, modified.zip))
+}
+
+struct Modified {
+    iso: String,
+    zip: zip::DateTime,
+}
+
+fn modified_time(date: Option<Date>, source_date_epoch: Option<i64>) -> Modified {
+    let (y, mo, d, h, mi, s) = match (source_date_epoch, date) {
+        (Some(epoch), _) => {
+            let days = epoch.div_euclid(86_400);
+            let secs = epoch.rem_euclid(86_400);
+            let (y, mo, d) = crate::model::civil_from_days(days);
+            (
+                y,
+                mo,
+                d,
+                (secs / 3600) as u8,
+                (secs / 60 % 60) as u8,
+                (secs % 60) as u8,
+            )
+        }
+        (None, Some(date)) => (i32::from(date.year), date.month, date.day, 0, 0, 0),
+        (None, None) => (2000, 1, 1, 0, 0, 0),
+    };
+    // Zip times start in 1980 and stop in 2107.
+    let zip = zip::DateTime::from_date_and_time(y.clamp(1980, 2107) as u16, mo, d, h, mi, s)
+        .unwrap_or_default();
+    Modified {
+        iso: format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}Z"),
+        zip,
+    }
+}
+
+/// The content's own identifier, else a UUID v5 of what identifies the work.
+fn identifier(document: &Document) -> String {
+    if let Some(identifier) = &document.identifier {
+        return identifier.clone();
+    }
+    let mut name = format!("paiban:{}", document.title);
+    for author in &document.authors {
+        name.push('\u{1f}');
+        name.push_str(author);
+    }
+    if let Some(date) = document.date {
+        let _ = write!(name, "\u{1f}{date}");
+    }
+    format!(
+        "urn:uuid:{}",
+        uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_URL, name.as_bytes())
+    )
+}
+
+fn package_document(
+    document: &Document,
+    manifest: &str,
+    spine: &str,
+    modified: &Modified,
+) -> Result<String, Diagnostic> {
+    let lang = escape(document.lang.as_str());
+    let mut meta = String::new();
+    let _ = writeln!(
+        meta,
+        "<dc:identifier id=\"book-id\">{}</dc:identifier>",
+        text(&identifier(document))?
+    );
+    let _ = writeln!(meta, "<dc:title>{}</dc:title>", text(&document.title)?);
+    for author in &document.authors {
+        let _ = writeln!(meta, "<dc:creator>{}</dc:creator>", text(author)?);
+    }
+    if let Some(date) = document.date {
+        let _ = writeln!(meta, "<dc:date>{date}</dc:date>");
+    }
+    let _ = writeln!(meta, "<dc:language>{lang}</dc:language>");
+    if let Some(source) = &document.source {
+        let _ = writeln!(meta, "<dc:source>{}</dc:source>", text(source)?);
+    }
+    let _ = writeln!(
+        meta,
+        "<meta property=\"dcterms:modified\">{}</meta>",
+        modified.iso
+    );
+    meta.push_str(
+        "<meta property=\"schema:accessMode\">textual</meta>\n\
+         <meta property=\"schema:accessModeSufficient\">textual</meta>\n\
+         <meta property=\"schema:accessibilityFeature\">structuralNavigation</meta>\n\
+         <meta property=\"schema:accessibilityFeature\">tableOfContents</meta>\n\
+         <meta property=\"schema:accessibilityFeature\">readingOrder</meta>\n\
+         <meta property=\"schema:accessibilityHazard\">none</meta>\n\
+         <meta property=\"schema:accessibilitySummary\">全文为文字，标题分级编号并有目录导航，阅读顺序与印刷版一致；专栏以边框标出。Text only, with numbered headings, a table of contents and the print reading order; panels are marked as asides.</meta>\n",
+    );
+    Ok(format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
+         <package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"book-id\" xml:lang=\"{lang}\">\n\
+         <metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n{meta}</metadata>\n\
+         <manifest>\n{manifest}</manifest>\n<spine>\n{spine}</spine>\n</package>\n"
+    ))
+}
