@@ -1,7 +1,7 @@
 //! The stages strung together: load → passes → markup → compile → PDF on disk.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::diag::{Diagnostic, Failure};
 use crate::engine::{FontOptions, Fonts, PaibanWorld, compile_pdf};
@@ -40,10 +40,12 @@ pub struct Built {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Settings shared by every document of one invocation; fonts are found once.
+/// Settings shared by every document of one invocation; fonts are found once, when a
+/// build first needs them (an EPUB without embedded fonts never does).
 pub struct Builder {
     pub project: Project,
-    fonts: Arc<Fonts>,
+    font_options: FontOptions,
+    fonts: OnceLock<Arc<Fonts>>,
 }
 
 impl Builder {
@@ -52,18 +54,19 @@ impl Builder {
     pub fn new(project: Project, extra_font_dirs: &[PathBuf], system_fonts: bool) -> Self {
         let mut dirs = vec![project.fonts_dir()];
         dirs.extend(extra_font_dirs.iter().cloned());
-        let fonts = Fonts::discover(&FontOptions {
-            dirs,
-            system: system_fonts,
-        });
         Self {
             project,
-            fonts: Arc::new(fonts),
+            font_options: FontOptions {
+                dirs,
+                system: system_fonts,
+            },
+            fonts: OnceLock::new(),
         }
     }
 
-    pub fn fonts(&self) -> &Fonts {
-        &self.fonts
+    pub fn fonts(&self) -> &Arc<Fonts> {
+        self.fonts
+            .get_or_init(|| Arc::new(Fonts::discover(&self.font_options)))
     }
 
     /// Builds `content` into `out_dir/<stem>.pdf`.
@@ -75,7 +78,7 @@ impl Builder {
         let stem = stem(content);
         let world = PaibanWorld::new(
             &self.project.root,
-            self.fonts.clone(),
+            self.fonts().clone(),
             &main_path(&stem),
             markup,
         );
@@ -142,7 +145,7 @@ impl Builder {
     ) -> Result<Vec<(&crate::engine::fonts::FaceSlot, memmap2::Mmap)>, Failure> {
         let mut seen = std::collections::BTreeSet::new();
         let mut out = Vec::new();
-        for slot in &self.fonts.faces {
+        for slot in &self.fonts().faces {
             let named = stylesheet.contains(&format!("\"{}\"", slot.family));
             if !named || !seen.insert((slot.family.clone(), slot.weight)) {
                 continue;
