@@ -212,3 +212,40 @@ fn an_unknown_layout_lists_the_available_ones() {
         "{message}"
     );
 }
+
+#[test]
+fn formats_choose_the_outputs() {
+    let dir = scratch();
+    std::fs::write(dir.path().join("doc.yaml"), GOOD).unwrap();
+    let epub_only = paiban(
+        &["build", "doc.yaml", "--format", "epub", "-o", "a"],
+        dir.path(),
+    );
+    assert_eq!(epub_only.status.code(), Some(0), "{}", stderr(&epub_only));
+    assert!(dir.path().join("a/doc.epub").exists());
+    assert!(!dir.path().join("a/doc.pdf").exists());
+
+    let both = paiban(
+        &["build", "doc.yaml", "--format", "pdf,epub", "-o", "b"],
+        dir.path(),
+    );
+    assert_eq!(both.status.code(), Some(0), "{}", stderr(&both));
+    assert!(dir.path().join("b/doc.epub").exists() && dir.path().join("b/doc.pdf").exists());
+
+    let default = paiban(&["build", "doc.yaml", "-o", "c"], dir.path());
+    assert_eq!(default.status.code(), Some(0));
+    assert!(dir.path().join("c/doc.pdf").exists() && !dir.path().join("c/doc.epub").exists());
+
+    for bad in ["", "docx", "pdf,,epub"] {
+        let output = paiban(
+            &["build", "doc.yaml", "--format", bad, "-o", "d"],
+            dir.path(),
+        );
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "--format {bad:?}: {}",
+            stderr(&output)
+        );
+    }
+}
