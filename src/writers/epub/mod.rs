@@ -44,88 +44,78 @@ pub fn write(document: &Document, options: &EpubOptions) -> Result<Vec<u8>, Diag
         .map(|source| fonts::embed(source, &used))
         .collect::<Result<Vec<EmbeddedFont>, Diagnostic>>()?;
 
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut manifest = String::new();
+    let mut package = Manifest::default();
     // The landmarks link to the table of contents, so it must be in the spine; it stays out
     // of the linear reading order, which the chapters make.
     let mut spine = String::from("<itemref idref=\"nav\" linear=\"no\"/>\n");
-    let mut add = |files: &mut Vec<(String, Vec<u8>)>,
-                   id: &str,
-                   href: &str,
-                   media: &str,
-                   properties: &str,
-                   bytes: Vec<u8>| {
-        let properties = if properties.is_empty() {
-            String::new()
-        } else {
-            format!(" properties=\"{properties}\"")
-        };
-        let _ = writeln!(
-            manifest,
-            "<item id=\"{id}\" href=\"{}\" media-type=\"{media}\"{properties}/>",
-            escape(href)
-        );
-        files.push((href.to_owned(), bytes));
-    };
-    add(
-        &mut files,
+    package.add(
         "nav",
         "nav.xhtml",
         "application/xhtml+xml",
-        "nav",
+        Some("nav"),
         nav.into_bytes(),
     );
-    add(
-        &mut files,
-        "css",
-        "css/book.css",
-        "text/css",
-        "",
-        options.stylesheet.as_bytes().to_vec(),
-    );
+    let stylesheet = options.stylesheet.as_bytes().to_vec();
+    package.add("css", "css/book.css", "text/css", None, stylesheet);
     if !fonts.is_empty() {
         let mut css = String::new();
-        for (i, font) in fonts.iter().enumerate() {
+        for (i, font) in fonts.into_iter().enumerate() {
             let _ = writeln!(
                 css,
                 "@font-face {{ font-family: \"{}\"; font-weight: {}; font-style: normal; src: url(\"../fonts/{}\"); }}",
                 font.family, font.weight, font.file_name
             );
-            add(
-                &mut files,
+            let href = format!("fonts/{}", font.file_name);
+            package.add(
                 &format!("font{}", i + 1),
-                &format!("fonts/{}", font.file_name),
+                &href,
                 font.media_type,
-                "",
-                font.data.clone(),
+                None,
+                font.data,
             );
         }
-        add(
-            &mut files,
+        package.add(
             "fonts-css",
             "css/fonts.css",
             "text/css",
-            "",
+            None,
             css.into_bytes(),
         );
     }
-    for (i, chapter) in chapters.iter().enumerate() {
+    for (i, chapter) in chapters.into_iter().enumerate() {
         let id = format!("ch{:02}", i + 1);
         let _ = writeln!(spine, "<itemref idref=\"{id}\"/>");
-        add(
-            &mut files,
-            &id,
-            &chapter.href,
-            "application/xhtml+xml",
-            "",
-            chapter.xhtml.clone().into_bytes(),
-        );
+        let xhtml = chapter.xhtml.into_bytes();
+        package.add(&id, &chapter.href, "application/xhtml+xml", None, xhtml);
     }
 
     let modified = modified_time(document.date, options.source_date_epoch);
-    let opf = package_document(document, &manifest, &spine, &modified)?;
-    files.insert(0, ("package.opf".to_owned(), opf.into_bytes()));
-    Ok(package::zip(&files, modified.zip))
+    let opf = package_document(document, &package.items, &spine, &modified)?;
+    package
+        .files
+        .insert(0, ("package.opf".to_owned(), opf.into_bytes()));
+    Ok(package::zip(&package.files, modified.zip))
+}
+
+/// The files of the package and their `<item>` lines, in the same order.
+#[derive(Default)]
+struct Manifest {
+    files: Vec<(String, Vec<u8>)>,
+    items: String,
+}
+
+impl Manifest {
+    fn add(&mut self, id: &str, href: &str, media: &str, properties: Option<&str>, bytes: Vec<u8>) {
+        let properties = properties
+            .map(|p| format!(" properties=\"{p}\""))
+            .unwrap_or_default();
+        let _ = writeln!(
+            self.items,
+            "<item id=\"{id}\" href=\"{}\" media-type=\"{media}\"{properties}/>",
+            escape(href)
+        );
+        self.files.push((href.to_owned(), bytes));
+    }
 }
 
 struct Modified {
