@@ -2,6 +2,7 @@
 //!
 //! The pipeline, one module per stage:
 //! - [`model`]: the typed document and its YAML loader;
+//! - [`readers`]: other inputs (plain text) into the model;
 //! - [`passes`]: pure transformations over the model (numbering);
 //! - [`writers`]: the model written out as Typst markup;
 //! - [`engine`]: the typst `World`, fonts, compilation and PDF export;
@@ -13,6 +14,7 @@ pub mod model;
 pub mod passes;
 pub mod pipeline;
 pub mod project;
+pub mod readers;
 pub mod writers;
 
 pub use diag::{Diagnostic, Severity};

@@ -35,6 +35,14 @@ enum FormatArg {
     Epub,
 }
 
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum EncodingArg {
+    #[value(name = "utf-8")]
+    Utf8,
+    #[value(name = "gb18030", alias = "gbk")]
+    Gb18030,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Build content files into PDFs.
@@ -69,6 +77,20 @@ enum Command {
         /// The project folder holding layouts/ [default: found above the content]
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
+    },
+    /// Recover the structure of a plain-text document as content YAML.
+    Import {
+        #[arg(value_name = "FILE.txt")]
+        file: PathBuf,
+        /// Write here instead of to standard output.
+        #[arg(short, long, value_name = "FILE.yaml")]
+        output: Option<PathBuf>,
+        /// The document's title (the text rarely states it on a line of its own).
+        #[arg(long)]
+        title: Option<String>,
+        /// The input's encoding.
+        #[arg(long, value_enum, default_value = "utf-8")]
+        encoding: EncodingArg,
     },
     /// List the font faces a build would use, and where they were found.
     Fonts {
@@ -161,6 +183,28 @@ fn run(command: Command) -> Result<(), Failure> {
                 Some(path) => pipeline::write_atomically(&path, markup.as_bytes()),
                 None => {
                     print!("{markup}");
+                    Ok(())
+                }
+            }
+        }
+        Command::Import {
+            file,
+            output,
+            title,
+            encoding,
+        } => {
+            let encoding = match encoding {
+                EncodingArg::Utf8 => pipeline::TextEncoding::Utf8,
+                EncodingArg::Gb18030 => pipeline::TextEncoding::Gb18030,
+            };
+            let (yaml, warnings) = pipeline::import_text(&file, encoding, title)?;
+            for warning in &warnings {
+                eprintln!("{warning}");
+            }
+            match output {
+                Some(path) => pipeline::write_atomically(&path, yaml.as_bytes()),
+                None => {
+                    print!("{yaml}");
                     Ok(())
                 }
             }

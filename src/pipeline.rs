@@ -188,6 +188,43 @@ fn ascii_file_name(path: &Path) -> String {
     }
 }
 
+/// Text encodings `import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextEncoding {
+    Utf8,
+    Gb18030,
+}
+
+/// Imports a plain-text file as content format v1 YAML, with the importer's warnings.
+pub fn import_text(
+    path: &Path,
+    encoding: TextEncoding,
+    title: Option<String>,
+) -> Result<(String, Vec<Diagnostic>), Failure> {
+    let name = path.display().to_string();
+    let text = match encoding {
+        TextEncoding::Utf8 => model::read_utf8(path, "text files (or pass --encoding gb18030)")?,
+        TextEncoding::Gb18030 => {
+            let bytes = std::fs::read(path)
+                .map_err(|e| Diagnostic::error(&name, format!("cannot read: {e}")))?;
+            encoding_rs::GB18030
+                .decode_without_bom_handling_and_without_replacement(&bytes)
+                .ok_or_else(|| Diagnostic::error(&name, "invalid GB18030 text"))?
+                .into_owned()
+        }
+    };
+    let imported = crate::readers::plaintext::import(&text, &name, title);
+    let header = format!(
+        "Imported by paiban {} from {}.\nCheck the importer's warnings; edit freely.",
+        env!("CARGO_PKG_VERSION"),
+        name.replace('\n', " ")
+    );
+    Ok((
+        writers::yaml::write(&imported.document, &header),
+        imported.warnings,
+    ))
+}
+
 /// The file stem outputs are named after.
 pub fn stem(content: &Path) -> String {
     content

@@ -30,29 +30,32 @@ const BLOCK_KEYS: &[&str] = &[
 
 /// Reads and parses one content file.
 pub fn load_file(path: &Path) -> Result<Document, Diagnostic> {
+    let text = read_utf8(path, "content files")?;
+    load_str(&text, &path.display().to_string())
+}
+
+/// Reads a file that must be UTF-8, locating the first invalid byte by line and column.
+/// `what` names the kind of file in the message ("content files").
+pub fn read_utf8(path: &Path, what: &str) -> Result<String, Diagnostic> {
     let name = path.display().to_string();
     let bytes =
         std::fs::read(path).map_err(|e| Diagnostic::error(&name, format!("cannot read: {e}")))?;
-    let text = match std::str::from_utf8(&bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            let valid = &bytes[..e.valid_up_to()];
-            // The valid prefix is UTF-8, so lines and columns count characters.
-            let prefix = std::str::from_utf8(valid).unwrap_or_default();
-            let line = prefix.matches('\n').count() + 1;
-            let column = prefix.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-            return Err(Diagnostic::error(
-                &name,
-                format!(
-                    "invalid UTF-8 (byte 0x{:02X} at offset {}); content files must be UTF-8",
-                    bytes[e.valid_up_to()],
-                    e.valid_up_to()
-                ),
-            )
-            .at(line, column));
-        }
-    };
-    load_str(text, &name)
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let valid_up_to = e.utf8_error().valid_up_to();
+        // The valid prefix is UTF-8, so lines and columns count characters.
+        let prefix = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
+        let line = prefix.matches('\n').count() + 1;
+        let column = prefix.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        Diagnostic::error(
+            &name,
+            format!(
+                "invalid UTF-8 (byte 0x{:02X} at offset {valid_up_to}); {what} must be UTF-8",
+                bytes[valid_up_to]
+            ),
+        )
+        .at(line, column)
+    })
 }
 
 /// Parses content text; `name` is the file name used in diagnostics.

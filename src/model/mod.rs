@@ -2,7 +2,7 @@
 
 mod load;
 
-pub use load::{load_file, load_str};
+pub use load::{load_file, load_str, read_utf8};
 
 use std::fmt;
 

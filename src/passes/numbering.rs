@@ -91,6 +91,31 @@ pub fn chinese_numeral(number: u32) -> String {
     out
 }
 
+/// Reads a Chinese numeral as [`chinese_numeral`] writes it (below 10,000); any other
+/// spelling is refused.
+pub fn parse_chinese_numeral(text: &str) -> Option<u32> {
+    let mut total = 0u32;
+    let mut digit: Option<u32> = None;
+    for c in text.chars() {
+        let unit = match c {
+            '十' => 10,
+            '百' => 100,
+            '千' => 1000,
+            '零' | '〇' => {
+                digit = Some(0);
+                continue;
+            }
+            c => {
+                digit = Some("一二三四五六七八九".chars().position(|d| d == c)? as u32 + 1);
+                continue;
+            }
+        };
+        total += digit.take().filter(|&d| d > 0).unwrap_or(1) * unit;
+    }
+    let value = total + digit.unwrap_or(0);
+    (value > 0 && chinese_numeral(value) == text).then_some(value)
+}
+
 /// Inside a larger number a leading ten keeps its 一: 一万零一十.
 fn with_leading_ten(number: u32) -> String {
     let text = chinese_numeral(number);
@@ -130,6 +155,19 @@ mod tests {
         ];
         for (number, expected) in cases {
             assert_eq!(chinese_numeral(number), expected, "{number}");
+        }
+    }
+
+    #[test]
+    fn chinese_numerals_read_back() {
+        for number in 1..10_000 {
+            assert_eq!(
+                parse_chinese_numeral(&chinese_numeral(number)),
+                Some(number)
+            );
+        }
+        for wrong in ["", "一一", "十十", "零", "二十零", "一十", "甲"] {
+            assert_eq!(parse_chinese_numeral(wrong), None, "{wrong}");
         }
     }
 

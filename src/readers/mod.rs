@@ -1,0 +1,3 @@
+//! Readers turn other inputs into the document model.
+
+pub mod plaintext;

@@ -1,0 +1,348 @@
+//! Plain text (newspaper printings, official documents, OCR output) into the model.
+//!
+//! Structure is recovered from the conventions of Chinese official documents: numbered
+//! headings, 专栏 panels, datelines, newspaper continuation markers, and paragraphs cut by
+//! page or column breaks. Every guess the text alone cannot settle is reported as a warning
+//! with its line number; every character ends up in the body or, for furniture, in `source`.
+
+use crate::diag::{Diagnostic, Severity};
+use crate::model::{Block, DEFAULT_LAYOUT, Document, Heading, LanguageTag, Sidebar};
+use crate::passes::numbering::parse_chinese_numeral;
+
+pub struct Imported {
+    pub document: Document,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Characters that end a paragraph; one ending otherwise continues on the next line.
+const TERMINAL: &[char] = &[
+    '。', '！', '？', '…', '；', '：', '”', '’', '」', '』', '）', '》', '】', '.', '!', '?', ';',
+    ':', '"', '\'', ')', ']',
+];
+/// Punctuation that marks a sentence, so a line with it is no heading.
+const SENTENCE: &[char] = &['，', '。', '；', '：', '！', '？', ',', ';', ':', '!', '?'];
+
+enum Unit {
+    Paragraph { text: String, line: usize },
+    Heading(Heading),
+    Sidebar { title: String, number: u32 },
+    Dateline(String),
+}
+
+/// Imports `text`; `name` names the input in warnings, `title` overrides the guess.
+pub fn import(text: &str, name: &str, title: Option<String>) -> Imported {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let mut warnings = Vec::new();
+    let mut warn = |line: usize, message: String| {
+        warnings.push(Diagnostic {
+            severity: Severity::Warning,
+            file: name.to_owned(),
+            line: Some(line),
+            column: None,
+            message,
+            hints: Vec::new(),
+        });
+    };
+
+    let mut furniture = Vec::new();
+    let mut units: Vec<Unit> = Vec::new();
+    let lines: Vec<&str> = text.lines().collect();
+    for (index, raw) in lines.iter().enumerate() {
+        let number = index + 1;
+        let stands_alone = lines
+            .get(index + 1)
+            .is_none_or(|next| next.trim().is_empty());
+        let mut line = raw.trim_matches(|c: char| c.is_whitespace());
+        if line.is_empty() {
+            continue;
+        }
+        while let Some((marker, rest)) = split_continuation_marker(line) {
+            furniture.push(marker.to_owned());
+            line = rest;
+        }
+        if let Some((rest, marker)) = split_trailing_marker(line) {
+            furniture.push(marker.to_owned());
+            line = rest;
+        }
+        if line.is_empty() {
+            continue;
+        }
+        let unit = classify(line, number, stands_alone, &mut warn);
+        // A paragraph cut by a break: the last paragraph did not end a sentence.
+        if let (Unit::Paragraph { text: next, .. }, Some(Unit::Paragraph { text, line: start })) =
+            (&unit, units.last_mut())
+            && !text.ends_with(TERMINAL)
+        {
+            warn(
+                number,
+                format!(
+                    "joined to the paragraph of line {start}, which ends without \
+                     terminal punctuation (a page or column break?)"
+                ),
+            );
+            let latin_seam = text.ends_with(|c: char| c.is_ascii_alphanumeric())
+                && next.starts_with(|c: char| c.is_ascii_alphanumeric());
+            if latin_seam {
+                text.push(' ');
+            }
+            text.push_str(next);
+            continue;
+        }
+        units.push(unit);
+    }
+
+    let mut body = Vec::new();
+    let mut iter = units.into_iter().peekable();
+    while let Some(unit) = iter.next() {
+        match unit {
+            Unit::Paragraph { text, .. } => body.push(Block::Paragraph(text)),
+            Unit::Heading(heading) => body.push(Block::Heading(heading)),
+            Unit::Dateline(text) => body.push(Block::Dateline(text)),
+            Unit::Sidebar { title, number } => {
+                // The panel holds the paragraph that follows it.
+                let mut panel = Vec::new();
+                if let Some(Unit::Paragraph { .. }) = iter.peek()
+                    && let Some(Unit::Paragraph { text, .. }) = iter.next()
+                {
+                    panel.push(Block::Paragraph(text));
+                }
+                if panel.is_empty() {
+                    panel.push(Block::Paragraph(title.clone()));
+                }
+                body.push(Block::Sidebar(Sidebar {
+                    title,
+                    number: Some(number),
+                    body: panel,
+                    resolved: 0,
+                }));
+            }
+        }
+    }
+
+    let title = title.unwrap_or_else(|| {
+        let stem = std::path::Path::new(name)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "untitled".to_owned());
+        warn(
+            1,
+            format!("the text names no title; using `{stem}` (set one with --title)"),
+        );
+        stem
+    });
+    if body.is_empty() {
+        body.push(Block::Paragraph(title.clone()));
+    }
+    Imported {
+        document: Document {
+            title,
+            subtitle: None,
+            authors: Vec::new(),
+            date: None,
+            lang: LanguageTag::default(),
+            source: (!furniture.is_empty()).then(|| furniture.join("；")),
+            identifier: None,
+            layout: DEFAULT_LAYOUT.to_owned(),
+            body,
+        },
+        warnings,
+    }
+}
+
+/// Unnumbered headings of official documents, recognised wherever they stand.
+const SECTION_WORDS: &[&str] = &[
+    "前言",
+    "引言",
+    "序言",
+    "序",
+    "导言",
+    "结束语",
+    "结语",
+    "后记",
+    "附录",
+    "附件",
+    "说明",
+    "目录",
+];
+
+/// `stands_alone`: a blank line or the end follows, so a short line is no cut paragraph.
+fn classify(
+    line: &str,
+    number: usize,
+    stands_alone: bool,
+    warn: &mut impl FnMut(usize, String),
+) -> Unit {
+    if let Some((number_text, title)) = sidebar(line) {
+        return Unit::Sidebar {
+            title: title.to_owned(),
+            number: number_text,
+        };
+    }
+    if is_dateline(line) {
+        return Unit::Dateline(line.to_owned());
+    }
+    if let Some((level, value, rest)) = numbered(line) {
+        if is_heading_text(rest) {
+            return Unit::Heading(Heading {
+                text: rest.to_owned(),
+                level,
+                number: Some(value),
+                numbered: true,
+                resolved: Vec::new(),
+            });
+        }
+        warn(
+            number,
+            "a numbered line with sentence punctuation is kept as a paragraph".to_owned(),
+        );
+    } else if line.starts_with(|c: char| ('\u{2460}'..='\u{2473}').contains(&c)) {
+        warn(
+            number,
+            "a circled-number item (①) is kept as a paragraph: content format v1 has heading \
+             levels 1–4"
+                .to_owned(),
+        );
+    } else if is_heading_text(line)
+        && line.chars().count() <= 20
+        && (stands_alone || SECTION_WORDS.contains(&line))
+    {
+        warn(
+            number,
+            format!(
+                "a short line without sentence punctuation is taken as an unnumbered heading: {line}"
+            ),
+        );
+        return Unit::Heading(Heading {
+            text: line.to_owned(),
+            level: 1,
+            number: None,
+            numbered: false,
+            resolved: Vec::new(),
+        });
+    }
+    Unit::Paragraph {
+        text: line.to_owned(),
+        line: number,
+    }
+}
+
+fn is_heading_text(text: &str) -> bool {
+    !text.is_empty()
+        && text.chars().count() <= 50
+        && !text.contains(SENTENCE)
+        && !text.ends_with(TERMINAL)
+}
+
+/// `（上接第十版）` or `（下转第3版）` at the start of a line.
+fn split_continuation_marker(line: &str) -> Option<(&str, &str)> {
+    for open in ['（', '('] {
+        let Some(rest) = line.strip_prefix(open) else {
+            continue;
+        };
+        let end = rest.find(['）', ')'])?;
+        let inner = &rest[..end];
+        if is_marker(inner) {
+            let close = rest[end..].chars().next()?.len_utf8();
+            let cut = open.len_utf8() + end + close;
+            return Some((&line[..cut], line[cut..].trim_start()));
+        }
+    }
+    None
+}
+
+fn split_trailing_marker(line: &str) -> Option<(&str, &str)> {
+    let start = line.rfind(['（', '('])?;
+    let candidate = &line[start..];
+    let (marker, rest) = split_continuation_marker(candidate)?;
+    rest.is_empty().then(|| (line[..start].trim_end(), marker))
+}
+
+fn is_marker(inner: &str) -> bool {
+    let body = inner
+        .strip_prefix("上接第")
+        .or_else(|| inner.strip_prefix("下转第"))
+        .or_else(|| inner.strip_prefix("接第"))
+        .or_else(|| inner.strip_prefix("转第"));
+    body.and_then(|b| b.strip_suffix('版')).is_some_and(|n| {
+        !n.is_empty() && (parse_chinese_numeral(n).is_some() || n.chars().all(is_digit))
+    })
+}
+
+/// `专栏4 title`, `专栏４　title`.
+fn sidebar(line: &str) -> Option<(u32, &str)> {
+    let rest = line.strip_prefix("专栏")?;
+    let digits_end = rest.find(|c: char| !is_digit(c)).unwrap_or(rest.len());
+    let number = parse_digits(&rest[..digits_end])?;
+    let title = rest[digits_end..].trim_start_matches([' ', '\u{3000}', '\t']);
+    (!title.is_empty()).then_some((number, title))
+}
+
+/// `（新华社北京11月7日电）`.
+fn is_dateline(line: &str) -> bool {
+    let inner = line
+        .strip_prefix('（')
+        .and_then(|l| l.strip_suffix('）'))
+        .or_else(|| line.strip_prefix('(').and_then(|l| l.strip_suffix(')')));
+    inner.is_some_and(|i| i.chars().count() <= 40 && i.ends_with('电') && !i.contains(['（', '(']))
+}
+
+/// The numbering pattern at the start of a line: level, number and the rest.
+fn numbered(line: &str) -> Option<(u8, u32, &str)> {
+    // 一、
+    let numeral_end = line
+        .find(|c: char| !"零〇一二三四五六七八九十百千".contains(c))
+        .unwrap_or(line.len());
+    if numeral_end > 0
+        && let Some(rest) = line[numeral_end..].strip_prefix('、')
+    {
+        return Some((1, parse_chinese_numeral(&line[..numeral_end])?, rest));
+    }
+    // （一） and （1）
+    for (open, close) in [('（', '）'), ('(', ')')] {
+        if let Some(inner_and_rest) = line.strip_prefix(open) {
+            let end = inner_and_rest.find(close)?;
+            let inner = &inner_and_rest[..end];
+            let rest = &inner_and_rest[end + close.len_utf8()..];
+            if let Some(n) = parse_chinese_numeral(inner) {
+                return Some((2, n, rest));
+            }
+            if let Some(n) = parse_digits(inner) {
+                return Some((4, n, rest));
+            }
+            return None;
+        }
+    }
+    // 1. 1、 １．
+    let digits_end = line.find(|c: char| !is_digit(c)).unwrap_or(line.len());
+    let value = parse_digits(&line[..digits_end])?;
+    let after = &line[digits_end..];
+    let separator = after.chars().next()?;
+    if !['.', '、', '．'].contains(&separator) {
+        return None;
+    }
+    let rest = &after[separator.len_utf8()..];
+    // 1.5亿 is a number, not a heading.
+    (!rest.starts_with(is_digit)).then_some((3, value, rest))
+}
+
+fn is_digit(c: char) -> bool {
+    c.is_ascii_digit() || ('０'..='９').contains(&c)
+}
+
+fn parse_digits(text: &str) -> Option<u32> {
+    if text.is_empty() || !text.chars().all(is_digit) {
+        return None;
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_digit() {
+                c
+            } else {
+                char::from_u32(c as u32 - '０' as u32 + '0' as u32).unwrap_or('0')
+            }
+        })
+        .collect::<String>()
+        .parse()
+        .ok()
+}
