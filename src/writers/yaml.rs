@@ -144,7 +144,7 @@ mod tests {
             "`y`",
             "% z",
             "trailing:",
-            "\u{2028}",
+            "a\u{2028}b",
             "back\\slash",
             "null",
             "~",
