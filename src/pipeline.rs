@@ -85,6 +85,7 @@ impl Builder {
             self.fonts().clone(),
             &main_path(&stem),
             markup,
+            source_date_epoch(),
         );
         let compiled = compile_pdf(&world)?;
         let output = out_dir.join(format!("{stem}.pdf"));

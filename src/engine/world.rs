@@ -27,8 +27,15 @@ pub struct PaibanWorld {
 
 impl PaibanWorld {
     /// `main_path` is the virtual path of the markup (e.g. `/whitepaper.typ`); it only
-    /// names the markup in diagnostics and never shadows a file on disk.
-    pub fn new(root: &Path, fonts: Arc<Fonts>, main_path: &str, markup: String) -> Self {
+    /// names the markup in diagnostics and never shadows a file on disk. Typst's "today"
+    /// is the date of `source_date_epoch` (SOURCE_DATE_EPOCH), or none: never the clock.
+    pub fn new(
+        root: &Path,
+        fonts: Arc<Fonts>,
+        main_path: &str,
+        markup: String,
+        source_date_epoch: Option<i64>,
+    ) -> Self {
         let main_id = file_id(main_path);
         Self {
             root: root.to_path_buf(),
@@ -37,7 +44,7 @@ impl PaibanWorld {
             main: Source::new(main_id, markup),
             files: Mutex::new(HashMap::new()),
             sources: Mutex::new(HashMap::new()),
-            today: today_from_environment(),
+            today: source_date_epoch.and_then(date_of),
         }
     }
 
@@ -140,20 +147,14 @@ impl World for PaibanWorld {
         self.fonts.font(index)
     }
 
-    fn today(&self, offset: Option<Duration>) -> Option<Datetime> {
-        // Reproducible builds: the date is SOURCE_DATE_EPOCH's, or none at all.
-        let _ = offset;
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        // One reproducible date whatever the offset asked for.
         self.today
     }
 }
 
-/// The UTC date of `SOURCE_DATE_EPOCH`, if set.
-fn today_from_environment() -> Option<Datetime> {
-    let seconds: i64 = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()?
-        .trim()
-        .parse()
-        .ok()?;
+/// The UTC date of a Unix time.
+fn date_of(seconds: i64) -> Option<Datetime> {
     let (year, month, day) = crate::model::civil_from_days(seconds.div_euclid(86_400));
     Datetime::from_ymd(year, month, day)
 }
