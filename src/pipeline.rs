@@ -214,7 +214,7 @@ pub fn import_text(
                 .into_owned()
         }
     };
-    let imported = crate::readers::plaintext::import(&text, &name, title);
+    let imported = crate::readers::plaintext::import(&text, &name, title)?;
     let header = format!(
         "Imported by paiban {} from {}.\nCheck the importer's warnings; edit freely.",
         env!("CARGO_PKG_VERSION"),

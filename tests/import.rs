@@ -32,7 +32,7 @@ fn structure(document: &Document) -> Vec<String> {
 
 /// Imports, writes YAML and reads it back, as `paiban import` then `paiban build` would.
 fn round_trip(text: &str) -> (Document, Vec<Diagnostic>) {
-    let imported = import(text, "input.txt", Some("标题".to_owned()));
+    let imported = import(text, "input.txt", Some("标题".to_owned())).unwrap();
     let yaml = paiban::writers::yaml::write(&imported.document, "test");
     (load_str(&yaml, "imported.yaml").unwrap(), imported.warnings)
 }
@@ -143,6 +143,19 @@ fn synthetic_text_with_every_pattern() {
         "the join is reported: {warnings:?}"
     );
     assert!(lines_warned.contains(&11), "① is reported: {warnings:?}");
+}
+
+#[test]
+fn an_empty_text_is_refused() {
+    for text in ["", "\n \n\u{3000}\n", "（上接第十版）\n"] {
+        let error = import(text, "empty.txt", None).err().expect("refused");
+        assert!(
+            error
+                .to_string()
+                .starts_with("empty.txt:1:1: error: the text is empty"),
+            "{error}"
+        );
+    }
 }
 
 #[test]

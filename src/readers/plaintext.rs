@@ -30,7 +30,8 @@ enum Unit {
 }
 
 /// Imports `text`; `name` names the input in warnings, `title` overrides the guess.
-pub fn import(text: &str, name: &str, title: Option<String>) -> Imported {
+/// A text with nothing but whitespace and continuation markers is refused.
+pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     let mut warnings = Vec::new();
@@ -132,9 +133,9 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Imported {
         stem
     });
     if body.is_empty() {
-        body.push(Block::Paragraph(title.clone()));
+        return Err(Diagnostic::error(name, "the text is empty: nothing to import").at(1, 1));
     }
-    Imported {
+    Ok(Imported {
         document: Document {
             title,
             subtitle: None,
@@ -147,7 +148,7 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Imported {
             body,
         },
         warnings,
-    }
+    })
 }
 
 /// Unnumbered headings of official documents, recognised wherever they stand.
@@ -194,7 +195,8 @@ fn classify(
         }
         warn(
             number,
-            "a numbered line with sentence punctuation is kept as a paragraph".to_owned(),
+            "a numbered line is kept as a paragraph: after the number comes a sentence or nothing"
+                .to_owned(),
         );
     } else if line.starts_with(|c: char| ('\u{2460}'..='\u{2473}').contains(&c)) {
         warn(
