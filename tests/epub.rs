@@ -300,6 +300,44 @@ fn builds_are_byte_identical_for_the_same_source_date() {
 }
 
 #[test]
+fn line_breaks_in_metadata_stay_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("multi.yaml");
+    std::fs::write(
+        &content,
+        "title: |\n  两行\n  标题\nbody:\n  - \"甲\\n乙\"\n",
+    )
+    .unwrap();
+    let epub = builder().build_epub(&content, dir.path(), false).unwrap();
+    let files = entries(&epub);
+    let opf = String::from_utf8(
+        files
+            .iter()
+            .find(|(n, _)| n == "EPUB/package.opf")
+            .unwrap()
+            .1
+            .clone(),
+    )
+    .unwrap();
+    assert!(opf.contains("<dc:title>两行\n标题\n</dc:title>"), "{opf}");
+    let chapter = String::from_utf8(
+        files
+            .iter()
+            .find(|(n, _)| n == "EPUB/text/ch01.xhtml")
+            .unwrap()
+            .1
+            .clone(),
+    )
+    .unwrap();
+    assert!(chapter.contains("<p>甲<br/>乙</p>"), "{chapter}");
+    assert!(
+        !chapter[..chapter.find("<body>").unwrap()].contains("<br/>"),
+        "{chapter}"
+    );
+    epubcheck(&epub);
+}
+
+#[test]
 fn characters_xml_cannot_carry_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let content = dir.path().join("bell.yaml");

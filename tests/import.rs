@@ -146,6 +146,18 @@ fn synthetic_text_with_every_pattern() {
 }
 
 #[test]
+fn numbers_start_at_one_and_labels_lose_their_space() {
+    let (document, _) = round_trip("0. 不是标题\n1. 总则\n一、 甲\n（1） 乙\n");
+    assert_eq!(
+        structure(&document),
+        ["p 0. 不是标题", "h3 1.总则", "h1 一、甲", "h4 （1）乙"]
+    );
+    let long = format!("{}、", "九千".repeat(500_000));
+    assert!(paiban::passes::numbering::parse_chinese_numeral(&long[..long.len() - 3]).is_none());
+    assert!(import("正文。", "t.txt", Some(" ".to_owned())).is_err());
+}
+
+#[test]
 fn an_empty_text_is_refused() {
     for text in ["", "\n \n\u{3000}\n", "（上接第十版）\n"] {
         let error = import(text, "empty.txt", None).err().expect("refused");

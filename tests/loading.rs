@@ -165,6 +165,18 @@ fn block_shapes_are_checked() {
 }
 
 #[test]
+fn review_findings_stay_refused() {
+    let (line, _, message) = error("title: t\nauthor: \"\"\nbody: [a]\n");
+    assert_eq!(line, Some(2));
+    assert!(message.contains("empty string"), "{message}");
+    let (_, _, message) = error("title: t\nbody:\n  - {heading: x, numbered: false, number: 5}\n");
+    assert!(message.contains("`number` does not apply"), "{message}");
+    // Typst takes letter regions only; a numeric one (419) is left out, not passed on.
+    let document = load_str("title: t\nlang: es-419\nbody: [a]\n", "d.yaml").unwrap();
+    assert_eq!(document.lang.region(), None);
+}
+
+#[test]
 fn the_documented_forms_load_with_their_meaning() {
     let yaml = "\u{feff}title: 标题\nsubtitle: 副标题\nauthor: [甲, 乙]\ndate: 2022-11-07\n\
         lang: zh-Hans-CN\nsource: 报纸\nlayout: whitepaper\nbody:\n\

@@ -354,6 +354,11 @@ impl<'de> Deserialize<'de> for Authors {
                 f.write_str("an author's name or a list of names")
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Authors, E> {
+                if v.trim().is_empty() {
+                    return Err(E::custom(
+                        "expected an author's name, found an empty string",
+                    ));
+                }
                 Ok(Authors(vec![v.to_owned()]))
             }
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Authors, A::Error> {
@@ -463,6 +468,9 @@ impl<'de> Visitor<'de> for BlockVisitor {
         match kinds.as_slice() {
             ["heading"] => {
                 refuse("body", "heading")?;
+                if numbered == Some(false) {
+                    refuse("number", "heading with `numbered: false`")?;
+                }
                 Ok(Block::Heading(Heading {
                     text: heading.expect("seen"),
                     level: level.unwrap_or(1),

@@ -139,10 +139,8 @@ impl LanguageTag {
             .split('-')
             .skip(1)
             .take_while(|s| s.len() != 1) // a singleton starts extensions
-            .find(|s| {
-                (s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic()))
-                    || (s.len() == 3 && s.bytes().all(|b| b.is_ascii_digit()))
-            })
+            // Typst knows ISO 3166 letter regions only, not UN M.49 numbers such as 419.
+            .find(|s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic()))
             .map(|s| s.to_ascii_lowercase())
     }
 }

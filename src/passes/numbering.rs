@@ -110,9 +110,10 @@ pub fn parse_chinese_numeral(text: &str) -> Option<u32> {
                 continue;
             }
         };
-        total += digit.take().filter(|&d| d > 0).unwrap_or(1) * unit;
+        let step = digit.take().filter(|&d| d > 0).unwrap_or(1) * unit;
+        total = total.checked_add(step)?;
     }
-    let value = total + digit.unwrap_or(0);
+    let value = total.checked_add(digit.unwrap_or(0))?;
     (value > 0 && chinese_numeral(value) == text).then_some(value)
 }
 

@@ -121,6 +121,9 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
         }
     }
 
+    if title.as_ref().is_some_and(|t| t.trim().is_empty()) {
+        return Err(Diagnostic::error(name, "the title given is empty"));
+    }
     let title = title.unwrap_or_else(|| {
         let stem = std::path::Path::new(name)
             .file_stem()
@@ -298,14 +301,18 @@ fn numbered(line: &str) -> Option<(u8, u32, &str)> {
     if numeral_end > 0
         && let Some(rest) = line[numeral_end..].strip_prefix('、')
     {
-        return Some((1, parse_chinese_numeral(&line[..numeral_end])?, rest));
+        return Some((
+            1,
+            parse_chinese_numeral(&line[..numeral_end])?,
+            rest.trim_start(),
+        ));
     }
     // （一） and （1）
     for (open, close) in [('（', '）'), ('(', ')')] {
         if let Some(inner_and_rest) = line.strip_prefix(open) {
             let end = inner_and_rest.find(close)?;
             let inner = &inner_and_rest[..end];
-            let rest = &inner_and_rest[end + close.len_utf8()..];
+            let rest = inner_and_rest[end + close.len_utf8()..].trim_start();
             if let Some(n) = parse_chinese_numeral(inner) {
                 return Some((2, n, rest));
             }
@@ -323,7 +330,7 @@ fn numbered(line: &str) -> Option<(u8, u32, &str)> {
     if !['.', '、', '．'].contains(&separator) {
         return None;
     }
-    let rest = &after[separator.len_utf8()..];
+    let rest = after[separator.len_utf8()..].trim_start();
     // 1.5亿 is a number, not a heading.
     (!rest.starts_with(is_digit)).then_some((3, value, rest))
 }
@@ -347,4 +354,5 @@ fn parse_digits(text: &str) -> Option<u32> {
         .collect::<String>()
         .parse()
         .ok()
+        .filter(|&n| n >= 1)
 }

@@ -8,6 +8,17 @@ use crate::model::{Block, Document};
 pub fn write(document: &Document, header_comment: &str) -> String {
     let mut out = String::new();
     for line in header_comment.lines() {
+        // A comment ends at any line break YAML knows, so those become spaces.
+        let line: String = line
+            .chars()
+            .map(|c| {
+                if c.is_control() || !is_printable(c) || ('\u{2028}'..='\u{2029}').contains(&c) {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .collect();
         let _ = writeln!(out, "# {line}");
     }
     let _ = writeln!(out, "title: {}", scalar(&document.title));
@@ -87,7 +98,7 @@ fn scalar(text: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\t' => out.push_str("\\t"),
-            c if c.is_control() || c == '\u{feff}' || ('\u{2028}'..='\u{2029}').contains(&c) => {
+            c if c.is_control() || !is_printable(c) || ('\u{2028}'..='\u{2029}').contains(&c) => {
                 let _ = write!(out, "\\u{:04X}", c as u32);
             }
             c => out.push(c),
@@ -97,25 +108,30 @@ fn scalar(text: &str) -> String {
     out
 }
 
+/// YAML 1.1's printable set (what libyaml accepts unescaped).
+fn is_printable(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+        && c != '\u{feff}'
+}
+
+/// Plain style only for one-line text YAML reads back unchanged, as a string; the final
+/// word is serde_yaml's own reading, so numbers, booleans, `.inf` and the like are quoted.
 fn is_plain_safe(text: &str) -> bool {
     let Some(first) = text.chars().next() else {
         return false;
     };
-    let looks_typed = matches!(
-        text.to_ascii_lowercase().as_str(),
-        "true" | "false" | "yes" | "no" | "on" | "off" | "null" | "~" | "y" | "n"
-    ) || text.parse::<f64>().is_ok()
-        || text.starts_with("0x")
-        || text.starts_with("0o");
-    !looks_typed
-        && !"-?:,[]{}#&*!|>'\"%@` \t".contains(first)
+    let simple = !"-?:,[]{}#&*!|>'\"%@` \t".contains(first)
         && !text.ends_with([' ', '\t', ':'])
         && !text.contains(": ")
         && !text.contains(" #")
-        && !text.contains(['\n', '\r', '\t'])
-        && !text
+        && text
             .chars()
-            .any(|c| c.is_control() || c == '\u{feff}' || ('\u{2028}'..='\u{2029}').contains(&c))
+            .all(|c| is_printable(c) && !c.is_control() && !('\u{2028}'..='\u{2029}').contains(&c));
+    simple
+        && matches!(
+            serde_yaml::from_str::<serde_yaml::Value>(&format!("k: {text}")),
+            Ok(serde_yaml::Value::Mapping(m)) if m.get("k") == Some(&serde_yaml::Value::String(text.to_owned()))
+        )
 }
 
 #[cfg(test)]
@@ -148,6 +164,15 @@ mod tests {
             "back\\slash",
             "null",
             "~",
+            ".inf",
+            "+.inf",
+            ".NaN",
+            "0b101",
+            "+0x1F",
+            "+0o7",
+            "x\u{ffff}y",
+            "z\u{fffe}",
+            "a\u{85}b",
         ];
         let mut document = load_str("title: t\nbody: [x]\n", "t.yaml").unwrap();
         document.body = tricky

@@ -59,7 +59,13 @@ pub fn write(document: &Document, options: &EpubOptions) -> Result<Vec<u8>, Diag
     package.add("css", "css/book.css", "text/css", None, stylesheet);
     if !fonts.is_empty() {
         let mut css = String::new();
-        for (i, font) in fonts.into_iter().enumerate() {
+        let mut names = std::collections::BTreeSet::new();
+        for (i, mut font) in fonts.into_iter().enumerate() {
+            // Two faces of one collection file share its stem: number the later ones.
+            if !names.insert(font.file_name.clone()) {
+                font.file_name = format!("{}-{}", i + 1, font.file_name);
+                names.insert(font.file_name.clone());
+            }
             let _ = writeln!(
                 css,
                 "@font-face {{ font-family: \"{}\"; font-weight: {}; font-style: normal; src: url(\"../fonts/{}\"); }}",

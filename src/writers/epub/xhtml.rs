@@ -166,7 +166,11 @@ fn write_block(
 ) -> Result<(), Diagnostic> {
     match block {
         Block::Paragraph(paragraph) => {
-            let _ = writeln!(out, "<p>{}</p>", text(paragraph.trim_end_matches('\n'))?);
+            let _ = writeln!(
+                out,
+                "<p>{}</p>",
+                with_breaks(paragraph.trim_end_matches('\n'))?
+            );
         }
         Block::Heading(heading) => {
             ids.headings += 1;
@@ -203,7 +207,7 @@ fn write_block(
             out.push_str("</aside>\n");
         }
         Block::Dateline(dateline) => {
-            let _ = writeln!(out, "<p class=\"dateline\">{}</p>", text(dateline)?);
+            let _ = writeln!(out, "<p class=\"dateline\">{}</p>", with_breaks(dateline)?);
         }
     }
     Ok(())
@@ -231,8 +235,13 @@ fn page(lang: &str, title: &str, stylesheets: &[&str], body: &str) -> Result<Str
     Ok(out)
 }
 
-/// Content text as XHTML: escaped, line breaks as `<br/>`. Characters XML cannot carry
-/// at all are refused rather than dropped.
+/// Paragraph text as XHTML: escaped, its line breaks as `<br/>`.
+fn with_breaks(content: &str) -> Result<String, Diagnostic> {
+    Ok(text(content)?.replace('\n', "<br/>"))
+}
+
+/// Content text as XML character data, for any element. Characters XML cannot carry at
+/// all are refused rather than dropped.
 pub fn text(content: &str) -> Result<String, Diagnostic> {
     if let Some(bad) = content.chars().find(|&c| !is_xml_char(c)) {
         return Err(Diagnostic::error(
@@ -243,7 +252,7 @@ pub fn text(content: &str) -> Result<String, Diagnostic> {
             ),
         ));
     }
-    Ok(escape(content).replace('\n', "<br/>"))
+    Ok(escape(content))
 }
 
 pub fn escape(content: &str) -> String {
