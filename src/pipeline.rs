@@ -75,10 +75,7 @@ impl Builder {
     /// failed build never leaves a partial file or replaces a previous good one.
     pub fn build_pdf(&self, content: &Path, out_dir: &Path) -> Result<Built, Failure> {
         // Finding fonts and reading the content are independent: do both at once.
-        let markup = std::thread::scope(|scope| {
-            scope.spawn(|| self.fonts());
-            markup(content, &self.project)
-        })?;
+        let markup = markup(content, &self.project)?;
         let stem = stem(content);
         let world = PaibanWorld::new(
             &self.project.root,
