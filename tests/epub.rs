@@ -78,6 +78,15 @@ fn entries(epub: &Path) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// One entry of the package as text.
+fn entry_text(files: &[(String, Vec<u8>)], name: &str) -> String {
+    let (_, bytes) = files
+        .iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no {name} in the package"));
+    String::from_utf8(bytes.clone()).unwrap()
+}
+
 #[test]
 fn every_document_passes_epubcheck_with_and_without_fonts() {
     for content in content_files() {
@@ -118,9 +127,7 @@ fn the_package_is_laid_out_as_ocf_requires() {
     let size = std::fs::metadata(&epub).unwrap().len();
     assert!(size < 3 * 1024 * 1024, "{size} bytes with fonts");
 
-    let text = |name: &str| {
-        String::from_utf8(files.iter().find(|(n, _)| n == name).unwrap().1.clone()).unwrap()
-    };
+    let text = |name: &str| entry_text(&files, name);
     let opf = text("EPUB/package.opf");
     for needle in [
         "<dc:title>携手构建网络空间命运共同体</dc:title>",
@@ -177,15 +184,7 @@ fn the_package_is_laid_out_as_ocf_requires() {
 /// The text of each block-level line of the content documents, in spine order.
 fn epub_text_lines(epub: &Path) -> Vec<String> {
     let files = entries(epub);
-    let opf = String::from_utf8(
-        files
-            .iter()
-            .find(|(n, _)| n == "EPUB/package.opf")
-            .unwrap()
-            .1
-            .clone(),
-    )
-    .unwrap();
+    let opf = entry_text(&files, "EPUB/package.opf");
     let mut lines = Vec::new();
     for idref in opf.split("<itemref idref=\"").skip(1) {
         let id = &idref[..idref.find('"').unwrap()];
@@ -195,15 +194,7 @@ fn epub_text_lines(epub: &Path) -> Vec<String> {
         let href_start = opf.find(&format!("<item id=\"{id}\" href=\"")).unwrap()
             + format!("<item id=\"{id}\" href=\"").len();
         let href = &opf[href_start..href_start + opf[href_start..].find('"').unwrap()];
-        let xhtml = String::from_utf8(
-            files
-                .iter()
-                .find(|(n, _)| *n == format!("EPUB/{href}"))
-                .unwrap()
-                .1
-                .clone(),
-        )
-        .unwrap();
+        let xhtml = entry_text(&files, &format!("EPUB/{href}"));
         let body = &xhtml[xhtml.find("<body>").unwrap()..];
         for line in body.lines() {
             let line = line.replace("<br/>", "\n");
@@ -287,16 +278,11 @@ fn builds_are_byte_identical_for_the_same_source_date() {
         first != later,
         "SOURCE_DATE_EPOCH must reach dcterms:modified"
     );
-    let opf = entries(&c.path().join("whitepaper.epub"))
-        .into_iter()
-        .find(|(n, _)| n == "EPUB/package.opf")
-        .unwrap()
-        .1;
-    assert!(
-        String::from_utf8(opf)
-            .unwrap()
-            .contains("2027-01-15T08:00:00Z")
+    let opf = entry_text(
+        &entries(&c.path().join("whitepaper.epub")),
+        "EPUB/package.opf",
     );
+    assert!(opf.contains("2027-01-15T08:00:00Z"));
 }
 
 #[test]
@@ -310,25 +296,9 @@ fn line_breaks_in_metadata_stay_text() {
     .unwrap();
     let epub = builder().build_epub(&content, dir.path(), false).unwrap();
     let files = entries(&epub);
-    let opf = String::from_utf8(
-        files
-            .iter()
-            .find(|(n, _)| n == "EPUB/package.opf")
-            .unwrap()
-            .1
-            .clone(),
-    )
-    .unwrap();
+    let opf = entry_text(&files, "EPUB/package.opf");
     assert!(opf.contains("<dc:title>两行\n标题\n</dc:title>"), "{opf}");
-    let chapter = String::from_utf8(
-        files
-            .iter()
-            .find(|(n, _)| n == "EPUB/text/ch01.xhtml")
-            .unwrap()
-            .1
-            .clone(),
-    )
-    .unwrap();
+    let chapter = entry_text(&files, "EPUB/text/ch01.xhtml");
     assert!(chapter.contains("<p>甲<br/>乙</p>"), "{chapter}");
     assert!(
         !chapter[..chapter.find("<body>").unwrap()].contains("<br/>"),
