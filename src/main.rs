@@ -117,6 +117,34 @@ fn project(root: Option<&Path>, near: &Path) -> Result<Project, Failure> {
     })
 }
 
+/// Loads `file` once and writes each wanted format, stopping at the first failure.
+fn build_one(
+    builder: &Builder,
+    file: &Path,
+    output: &Path,
+    formats: &[FormatArg],
+    epub_embed_fonts: bool,
+) -> Result<(), Failure> {
+    let document = pipeline::load(file, &builder.project)?;
+    for wanted in formats {
+        let done = match wanted {
+            FormatArg::Pdf => {
+                let built = builder.write_pdf(&document, file, output)?;
+                for warning in &built.warnings {
+                    eprintln!("{warning}");
+                }
+                format!("{} ({} pages)", built.output.display(), built.pages)
+            }
+            FormatArg::Epub => builder
+                .write_epub(&document, file, output, epub_embed_fonts)?
+                .display()
+                .to_string(),
+        };
+        eprintln!("{} → {done}", file.display());
+    }
+    Ok(())
+}
+
 fn run(command: Command) -> Result<(), Failure> {
     match command {
         Command::Build {
@@ -135,29 +163,9 @@ fn run(command: Command) -> Result<(), Failure> {
             );
             let mut failures = Vec::new();
             for file in &files {
-                let mut ok = true;
-                for wanted in &format {
-                    let result = match wanted {
-                        FormatArg::Pdf => builder.build_pdf(file, &output).map(|built| {
-                            for warning in &built.warnings {
-                                eprintln!("{warning}");
-                            }
-                            format!("{} ({} pages)", built.output.display(), built.pages)
-                        }),
-                        FormatArg::Epub => builder
-                            .build_epub(file, &output, epub_embed_fonts)
-                            .map(|path| path.display().to_string()),
-                    };
-                    match result {
-                        Ok(done) => eprintln!("{} → {done}", file.display()),
-                        Err(failure) => {
-                            eprintln!("{failure}");
-                            ok = false;
-                            break;
-                        }
-                    }
-                }
-                if !ok {
+                if let Err(failure) = build_one(&builder, file, &output, &format, epub_embed_fonts)
+                {
+                    eprintln!("{failure}");
                     failures.push(file.display().to_string());
                 }
             }

@@ -17,10 +17,16 @@ pub fn prepare(path: &Path) -> Result<Document, Failure> {
     Ok(document)
 }
 
-/// The Typst markup for a content file.
-pub fn markup(path: &Path, project: &Project) -> Result<String, Failure> {
+/// Loads a content file, runs every pass, and checks that its layout exists.
+pub fn load(path: &Path, project: &Project) -> Result<Document, Failure> {
     let document = prepare(path)?;
     project.check_layout(&document.layout, &path.display().to_string())?;
+    Ok(document)
+}
+
+/// The Typst markup for a content file.
+pub fn markup(path: &Path, project: &Project) -> Result<String, Failure> {
+    let document = load(path, project)?;
     Ok(writers::typst::write(
         &document,
         &path.display().to_string(),
@@ -74,8 +80,17 @@ impl Builder {
     /// The PDF is written to a temporary file in `out_dir` and renamed into place, so a
     /// failed build never leaves a partial file or replaces a previous good one.
     pub fn build_pdf(&self, content: &Path, out_dir: &Path) -> Result<Built, Failure> {
-        // Finding fonts and reading the content are independent: do both at once.
-        let markup = markup(content, &self.project)?;
+        self.write_pdf(&load(content, &self.project)?, content, out_dir)
+    }
+
+    /// Writes an already loaded `document` (read from `content`) as `out_dir/<stem>.pdf`.
+    pub fn write_pdf(
+        &self,
+        document: &Document,
+        content: &Path,
+        out_dir: &Path,
+    ) -> Result<Built, Failure> {
+        let markup = writers::typst::write(document, &content.display().to_string());
         let stem = stem(content);
         let world = PaibanWorld::new(
             &self.project.root,
@@ -93,9 +108,7 @@ impl Builder {
             warnings: compiled.warnings,
         })
     }
-}
 
-impl Builder {
     /// Builds `content` into `out_dir/<stem>.epub`, with the layout's `epub.css`, and with
     /// the faces that stylesheet names embedded (subset) if `embed_fonts`.
     pub fn build_epub(
@@ -104,9 +117,19 @@ impl Builder {
         out_dir: &Path,
         embed_fonts: bool,
     ) -> Result<PathBuf, Failure> {
-        let document = prepare(content)?;
+        let document = load(content, &self.project)?;
+        self.write_epub(&document, content, out_dir, embed_fonts)
+    }
+
+    /// Writes an already loaded `document` (read from `content`) as `out_dir/<stem>.epub`.
+    pub fn write_epub(
+        &self,
+        document: &Document,
+        content: &Path,
+        out_dir: &Path,
+        embed_fonts: bool,
+    ) -> Result<PathBuf, Failure> {
         let name = content.display().to_string();
-        self.project.check_layout(&document.layout, &name)?;
         let css_path = self.project.epub_stylesheet(&document.layout);
         let stylesheet = std::fs::read_to_string(&css_path).map_err(|e| {
             Diagnostic::error(css_path.display().to_string(), format!("cannot read: {e}"))
@@ -131,7 +154,7 @@ impl Builder {
             fonts,
             source_date_epoch: source_date_epoch(),
         };
-        let bytes = writers::epub::write(&document, &options).map_err(|mut d| {
+        let bytes = writers::epub::write(document, &options).map_err(|mut d| {
             d.file = name.clone();
             d
         })?;
