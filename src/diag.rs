@@ -8,6 +8,15 @@ pub enum Severity {
     Warning,
 }
 
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// One message about one place in one file. Lines and columns are 1-based.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
@@ -17,6 +26,10 @@ pub struct Diagnostic {
     pub column: Option<usize>,
     pub message: String,
     pub hints: Vec<String>,
+    /// A stable name for the kind of finding (`half-width-punctuation`), if it has one.
+    pub code: Option<String>,
+    /// Text that would replace the located characters; empty to delete them.
+    pub suggestion: Option<String>,
 }
 
 impl Diagnostic {
@@ -28,7 +41,43 @@ impl Diagnostic {
             column: None,
             message: message.into(),
             hints: Vec::new(),
+            code: None,
+            suggestion: None,
         }
+    }
+
+    pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            ..Self::error(file, message)
+        }
+    }
+
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    pub fn with_suggestion(mut self, replacement: impl Into<String>) -> Self {
+        self.suggestion = Some(replacement.into());
+        self
+    }
+
+    /// One JSON object on one line, for CI: file, line, column, severity, code (also as
+    /// `rule`), message, suggestion, hints. Unknown values are `null`.
+    pub fn to_json(&self) -> String {
+        serde_json::json!({
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "severity": self.severity.name(),
+            "code": self.code,
+            "rule": self.code,
+            "message": self.message,
+            "suggestion": self.suggestion,
+            "hints": self.hints,
+        })
+        .to_string()
     }
 
     pub fn at(mut self, line: usize, column: usize) -> Self {
@@ -56,13 +105,18 @@ impl fmt::Display for Diagnostic {
                 write!(f, ":{column}")?;
             }
         }
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(f, ": {label}: {}", self.message)?;
+        write!(f, ": {}", self.severity.name())?;
+        if let Some(code) = &self.code {
+            write!(f, "[{code}]")?;
+        }
+        write!(f, ": {}", self.message)?;
         for hint in &self.hints {
             write!(f, "\n  hint: {hint}")?;
+        }
+        match self.suggestion.as_deref() {
+            Some("") => write!(f, "\n  suggestion: delete it")?,
+            Some(replacement) => write!(f, "\n  suggestion: `{replacement}`")?,
+            None => {}
         }
         Ok(())
     }

@@ -35,6 +35,12 @@ enum FormatArg {
     Epub,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ReportFormat {
+    Text,
+    Json,
+}
+
 #[derive(Clone, Copy, clap::ValueEnum)]
 enum EncodingArg {
     #[value(name = "utf-8")]
@@ -64,6 +70,26 @@ enum Command {
         /// Embed the layout's fonts in the EPUB, subset to the characters the book uses.
         #[arg(long)]
         epub_embed_fonts: bool,
+        /// Build the PDF even if some characters are in no font (they print as empty boxes).
+        #[arg(long)]
+        allow_missing_glyphs: bool,
+        #[command(flatten)]
+        fonts: FontArgs,
+    },
+    /// Check content files without writing output: schema, glyph coverage, and Chinese
+    /// punctuation (GB/T 15834). Exits 1 on errors.
+    Check {
+        #[arg(required = true, value_name = "FILE.yaml")]
+        files: Vec<PathBuf>,
+        /// Rewrite the punctuation findings in the files; nothing else in them changes.
+        #[arg(long)]
+        fix: bool,
+        /// How to print findings: text, or one JSON object per line.
+        #[arg(long, value_enum, default_value = "text")]
+        format: ReportFormat,
+        /// Exit 1 on warnings too.
+        #[arg(long)]
+        deny_warnings: bool,
         #[command(flatten)]
         fonts: FontArgs,
     },
@@ -152,15 +178,17 @@ fn run(command: Command) -> Result<(), Failure> {
             output,
             mut format,
             epub_embed_fonts,
+            allow_missing_glyphs,
             fonts,
         } => {
             format.sort();
             format.dedup();
-            let builder = Builder::new(
+            let mut builder = Builder::new(
                 project(fonts.root.as_deref(), &files[0])?,
                 &fonts.font_paths,
                 fonts.system_fonts,
             );
+            builder.allow_missing_glyphs = allow_missing_glyphs;
             let mut failures = Vec::new();
             for file in &files {
                 if let Err(failure) = build_one(&builder, file, &output, &format, epub_embed_fonts)
@@ -169,21 +197,15 @@ fn run(command: Command) -> Result<(), Failure> {
                     failures.push(file.display().to_string());
                 }
             }
-            if failures.is_empty() {
-                Ok(())
-            } else {
-                Err(paiban::Diagnostic::error(
-                    "paiban",
-                    format!(
-                        "{} of {} documents failed: {}",
-                        failures.len(),
-                        files.len(),
-                        failures.join(", ")
-                    ),
-                )
-                .into())
-            }
+            summarise("documents failed", &failures, files.len())
         }
+        Command::Check {
+            files,
+            fix,
+            format,
+            deny_warnings,
+            fonts,
+        } => check(&files, fix, format, deny_warnings, &fonts),
         Command::Typst { file, output, root } => {
             let project = project(root.as_deref(), &file)?;
             let markup = pipeline::markup(&file, &project)?;
@@ -236,4 +258,58 @@ fn run(command: Command) -> Result<(), Failure> {
             Ok(())
         }
     }
+}
+
+/// `paiban check`: findings on standard output, a summary per file on standard error.
+fn check(
+    files: &[PathBuf],
+    fix: bool,
+    format: ReportFormat,
+    deny_warnings: bool,
+    fonts: &FontArgs,
+) -> Result<(), Failure> {
+    let builder = Builder::new(
+        project(fonts.root.as_deref(), &files[0])?,
+        &fonts.font_paths,
+        fonts.system_fonts,
+    );
+    let mut failed = Vec::new();
+    for file in files {
+        let diagnostics = if fix {
+            match builder.fix(file) {
+                Ok(fixed) => {
+                    eprintln!("{}: fixed {} findings", file.display(), fixed.fixed);
+                    fixed.remaining
+                }
+                Err(failure) => failure.0,
+            }
+        } else {
+            builder.check(file)
+        };
+        for diagnostic in &diagnostics {
+            match format {
+                ReportFormat::Text => println!("{diagnostic}"),
+                ReportFormat::Json => println!("{}", diagnostic.to_json()),
+            }
+        }
+        let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+        let warnings = diagnostics.len() - errors;
+        eprintln!("{}: {errors} errors, {warnings} warnings", file.display());
+        if errors > 0 || (deny_warnings && warnings > 0) {
+            failed.push(file.display().to_string());
+        }
+    }
+    summarise("files failed the check", &failed, files.len())
+}
+
+/// Ok if nothing `failed`; else one error naming the failures, for exit status 1.
+fn summarise(what: &str, failed: &[String], total: usize) -> Result<(), Failure> {
+    if failed.is_empty() {
+        return Ok(());
+    }
+    Err(paiban::Diagnostic::error(
+        "paiban",
+        format!("{} of {total} {what}: {}", failed.len(), failed.join(", ")),
+    )
+    .into())
 }

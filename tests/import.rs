@@ -102,7 +102,8 @@ fn synthetic_text_with_every_pattern() {
         切断了。\r\n\
         2、第二条\r\n\
         （1）细目\r\n\
-        ①圆圈编号的条目。\r\n\
+        ①圆圈细目\r\n\
+        ②圆圈编号的一句话。\r\n\
         专栏７　示例专栏\r\n\
         专栏的正文。\r\n\
         专栏之后的正文。\r\n\
@@ -122,7 +123,8 @@ fn synthetic_text_with_every_pattern() {
             "p 这一段在版面上被切断了。",
             "h3 2.第二条",
             "h4 （1）细目",
-            "p ①圆圈编号的条目。",
+            "h5 ①圆圈细目",
+            "p ②圆圈编号的一句话。",
             "panel 7 示例专栏",
             "p 专栏的正文。",
             "p 专栏之后的正文。",
@@ -131,8 +133,8 @@ fn synthetic_text_with_every_pattern() {
             "dateline （新华社北京11月7日电）",
         ]
     );
-    let Block::Sidebar(panel) = &document.body[9] else {
-        panic!("{:?}", document.body[9])
+    let Block::Sidebar(panel) = &document.body[10] else {
+        panic!("{:?}", document.body[10])
     };
     assert_eq!(panel.body, [Block::Paragraph("专栏的正文。".into())]);
     assert_eq!(document.source.as_deref(), Some("（下转第2版）"));
@@ -142,7 +144,10 @@ fn synthetic_text_with_every_pattern() {
         lines_warned.contains(&8),
         "the join is reported: {warnings:?}"
     );
-    assert!(lines_warned.contains(&11), "① is reported: {warnings:?}");
+    assert!(
+        lines_warned.contains(&12),
+        "a circled number before a sentence is reported: {warnings:?}"
+    );
 }
 
 #[test]

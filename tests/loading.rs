@@ -69,12 +69,12 @@ fn missing_title_or_body() {
 
 #[test]
 fn level_out_of_range() {
-    for (level, column) in [("0", 12), ("5", 12), ("-1", 12), ("300", 12)] {
+    for (level, column) in [("0", 12), ("6", 12), ("-1", 12), ("300", 12)] {
         let (line, col, message) = error(&format!(
             "title: t\nbody:\n  - heading: x\n    level: {level}\n"
         ));
         assert_eq!((line, col), (Some(4), Some(column)), "{message}");
-        assert!(message.contains("expected 1, 2, 3 or 4"), "{message}");
+        assert!(message.contains("expected 1 to 5"), "{message}");
     }
     let (_, _, message) = error("title: t\nbody:\n  - {sidebar: s, number: 0, body: [p]}\n");
     assert!(message.contains("number 0 is out of range"), "{message}");

@@ -68,11 +68,11 @@ fn convert(world: &PaibanWorld, diagnostic: &SourceDiagnostic) -> Diagnostic {
     };
     let mut out = Diagnostic {
         severity,
-        file: world.display_path(world.main()),
-        line: None,
-        column: None,
-        message: diagnostic.message.to_string(),
         hints: diagnostic.hints.iter().map(|h| h.v.to_string()).collect(),
+        ..Diagnostic::error(
+            world.display_path(world.main()),
+            diagnostic.message.to_string(),
+        )
     };
     // Point at the first place in a file: the error itself, else the call that led to it.
     let spans =

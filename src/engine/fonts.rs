@@ -102,6 +102,14 @@ impl Fonts {
             .clone()
     }
 
+    /// Whether some face can draw `c`. Typst falls back through every face in the book
+    /// when the layout's fonts lack a character, so this is the test for tofu.
+    pub fn covers(&self, c: char) -> bool {
+        (0..self.faces.len())
+            .filter_map(|i| self.book.info(i))
+            .any(|info| info.coverage.contains(c as u32))
+    }
+
     /// How many faces have been loaded so far.
     pub fn loaded(&self) -> usize {
         self.faces.iter().filter(|f| f.font.get().is_some()).count()

@@ -320,19 +320,14 @@ checked_value!(LayoutName(String), deserialize_str, "a layout name", |v| {
     }
 });
 
-checked_value!(
-    Level(u8),
-    deserialize_i64,
-    "a heading level: 1, 2, 3 or 4",
-    |v| {
-        match v.parse::<u8>() {
-            Ok(level @ 1..=4) => Ok(level),
-            _ => Err(format!(
-                "heading level {v} is out of range; expected 1, 2, 3 or 4"
-            )),
-        }
+checked_value!(Level(u8), deserialize_i64, "a heading level: 1 to 5", |v| {
+    match v.parse::<u8>() {
+        Ok(level @ 1..=5) => Ok(level),
+        _ => Err(format!(
+            "heading level {v} is out of range; expected 1 to 5"
+        )),
     }
-);
+});
 
 checked_value!(Number(u32), deserialize_i64, "a whole number from 1", |v| {
     match v.parse::<u32>() {

@@ -1,8 +1,10 @@
 //! The typed document model: what a content file means, independent of YAML and of any writer.
 
 mod load;
+pub mod source;
 
 pub use load::{load_file, load_str, read_utf8};
+pub use source::{SourceMap, SourceText, TextPath};
 
 use std::fmt;
 
@@ -165,6 +167,47 @@ impl Document {
         let mut out = Vec::new();
         flatten(&self.body, &mut out);
         out.into_iter()
+    }
+
+    /// Every text that appears on the page, with its place in the content file: title,
+    /// subtitle, authors, then the body's texts in reading order.
+    pub fn rendered_texts(&self) -> Vec<(TextPath, String)> {
+        let mut texts = Vec::new();
+        self.clone().edit_rendered_texts(&mut |path, text| {
+            texts.push((path.clone(), std::mem::take(text)))
+        });
+        texts
+    }
+
+    /// Calls `edit` on every rendered text, with its path (`body[3].heading`).
+    pub fn edit_rendered_texts(&mut self, edit: &mut impl FnMut(&TextPath, &mut String)) {
+        fn blocks(
+            body: &mut [Block],
+            path: TextPath,
+            edit: &mut impl FnMut(&TextPath, &mut String),
+        ) {
+            for (i, block) in body.iter_mut().enumerate() {
+                let path = path.index(i);
+                match block {
+                    Block::Paragraph(text) => edit(&path, text),
+                    Block::Heading(heading) => edit(&path.key("heading"), &mut heading.text),
+                    Block::Sidebar(sidebar) => {
+                        edit(&path.key("sidebar"), &mut sidebar.title);
+                        blocks(&mut sidebar.body, path.key("body"), edit);
+                    }
+                    Block::Dateline(text) => edit(&path.key("dateline"), text),
+                }
+            }
+        }
+        let root = TextPath::default();
+        edit(&root.key("title"), &mut self.title);
+        if let Some(subtitle) = &mut self.subtitle {
+            edit(&root.key("subtitle"), subtitle);
+        }
+        for (i, author) in self.authors.iter_mut().enumerate() {
+            edit(&root.key("author").index(i), author);
+        }
+        blocks(&mut self.body, root.key("body"), edit);
     }
 }
 

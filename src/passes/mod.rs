@@ -1,4 +1,6 @@
-//! Pure passes over the document model. Each takes the model and gives it back changed;
-//! none reads files or knows about writers.
+//! Pure passes over the document model and its texts: numbering, the punctuation lint,
+//! glyph coverage. None reads files or knows about writers.
 
+pub mod coverage;
+pub mod lint;
 pub mod numbering;

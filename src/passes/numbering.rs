@@ -45,8 +45,20 @@ pub fn heading_label(resolved: &[u32]) -> Option<String> {
         1 => format!("{}、", chinese_numeral(number)),
         2 => format!("（{}）", chinese_numeral(number)),
         3 => format!("{number}."),
-        _ => format!("（{number}）"),
+        4 => format!("（{number}）"),
+        _ => circled(number),
     })
+}
+
+/// ① to ㊿, the level-5 numbers; Unicode has no circled numbers past 50, so (51) on.
+pub fn circled(number: u32) -> String {
+    let c = match number {
+        1..=20 => char::from_u32(0x2460 + number - 1),
+        21..=35 => char::from_u32(0x3251 + number - 21),
+        36..=50 => char::from_u32(0x32B1 + number - 36),
+        _ => None,
+    };
+    c.map_or_else(|| format!("({number})"), String::from)
 }
 
 /// Writes a number in simplified Chinese numerals, the way headings count:
@@ -179,6 +191,12 @@ mod tests {
         assert_eq!(heading_label(&[4, 11]).as_deref(), Some("（十一）"));
         assert_eq!(heading_label(&[0, 0, 3]).as_deref(), Some("3."));
         assert_eq!(heading_label(&[1, 2, 3, 12]).as_deref(), Some("（12）"));
+        assert_eq!(heading_label(&[1, 2, 3, 4, 1]).as_deref(), Some("①"));
+        assert_eq!(heading_label(&[1, 2, 3, 4, 20]).as_deref(), Some("⑳"));
+        assert_eq!(heading_label(&[1, 2, 3, 4, 21]).as_deref(), Some("㉑"));
+        assert_eq!(heading_label(&[1, 2, 3, 4, 36]).as_deref(), Some("㊱"));
+        assert_eq!(heading_label(&[1, 2, 3, 4, 50]).as_deref(), Some("㊿"));
+        assert_eq!(heading_label(&[1, 2, 3, 4, 51]).as_deref(), Some("(51)"));
         assert_eq!(heading_label(&[]), None);
     }
 

@@ -5,7 +5,7 @@
 //! page or column breaks. Every guess the text alone cannot settle is reported as a warning
 //! with its line number; every character ends up in the body or, for furniture, in `source`.
 
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::model::{Block, DEFAULT_LAYOUT, Document, Heading, LanguageTag, Sidebar};
 use crate::passes::numbering::parse_chinese_numeral;
 
@@ -37,12 +37,8 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
     let mut warnings = Vec::new();
     let mut warn = |line: usize, message: String| {
         warnings.push(Diagnostic {
-            severity: Severity::Warning,
-            file: name.to_owned(),
             line: Some(line),
-            column: None,
-            message,
-            hints: Vec::new(),
+            ..Diagnostic::warning(name, message)
         });
     };
 
@@ -201,13 +197,6 @@ fn classify(
             "a numbered line is kept as a paragraph: after the number comes a sentence or nothing"
                 .to_owned(),
         );
-    } else if line.starts_with(|c: char| ('\u{2460}'..='\u{2473}').contains(&c)) {
-        warn(
-            number,
-            "a circled-number item (①) is kept as a paragraph: content format v1 has heading \
-             levels 1–4"
-                .to_owned(),
-        );
     } else if is_heading_text(line)
         && line.chars().count() <= 20
         && (stands_alone || SECTION_WORDS.contains(&line))
@@ -322,6 +311,11 @@ fn numbered(line: &str) -> Option<(u8, u32, &str)> {
             return None;
         }
     }
+    // ① to ㊿
+    let first = line.chars().next()?;
+    if let Some(n) = circled_value(first) {
+        return Some((5, n, line[first.len_utf8()..].trim_start()));
+    }
     // 1. 1、 １．
     let digits_end = line.find(|c: char| !is_digit(c)).unwrap_or(line.len());
     let value = parse_digits(&line[..digits_end])?;
@@ -333,6 +327,17 @@ fn numbered(line: &str) -> Option<(u8, u32, &str)> {
     let rest = after[separator.len_utf8()..].trim_start();
     // 1.5亿 is a number, not a heading.
     (!rest.starts_with(is_digit)).then_some((3, value, rest))
+}
+
+/// The value of a circled number ① to ㊿.
+fn circled_value(c: char) -> Option<u32> {
+    let c = c as u32;
+    match c {
+        0x2460..=0x2473 => Some(c - 0x2460 + 1),
+        0x3251..=0x325F => Some(c - 0x3251 + 21),
+        0x32B1..=0x32BF => Some(c - 0x32B1 + 36),
+        _ => None,
+    }
 }
 
 fn is_digit(c: char) -> bool {

@@ -1,4 +1,9 @@
-//! The stages strung together: load → passes → markup → compile → PDF on disk.
+//! The stages strung together: load → passes → markup → compile → PDF on disk; and
+//! `check`, which runs the passes that judge content without writing output.
+
+mod check;
+
+pub use check::Fixed;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -50,6 +55,8 @@ pub struct Built {
 /// build first needs them (an EPUB without embedded fonts never does).
 pub struct Builder {
     pub project: Project,
+    /// Build PDFs even when some characters are in no font (they print as empty boxes).
+    pub allow_missing_glyphs: bool,
     font_options: FontOptions,
     fonts: OnceLock<Arc<Fonts>>,
 }
@@ -62,6 +69,7 @@ impl Builder {
         dirs.extend(extra_font_dirs.iter().cloned());
         Self {
             project,
+            allow_missing_glyphs: false,
             font_options: FontOptions {
                 dirs,
                 system: system_fonts,
@@ -90,6 +98,9 @@ impl Builder {
         content: &Path,
         out_dir: &Path,
     ) -> Result<Built, Failure> {
+        if !self.allow_missing_glyphs {
+            self.refuse_missing_glyphs(document, content)?;
+        }
         let markup = writers::typst::write(document, &content.display().to_string());
         let stem = stem(content);
         let world = PaibanWorld::new(

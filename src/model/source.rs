@@ -1,0 +1,553 @@
+//! Where each rendered text of a content file sits in its YAML source, character by
+//! character: for locating findings (`file:line:col`) and for rewriting them in place.
+//!
+//! serde_yaml gives positions only for errors, so the file is read a second time with an
+//! event parser that reports each scalar's span (saphyr-parser). Each decoded character
+//! is then aligned with the source characters that produced it, escapes and line folding
+//! included. Callers compare the values with the loaded [`Document`](super::Document)
+//! before trusting a position, so a disagreement between the two parsers is caught.
+
+use std::fmt;
+use std::ops::Range;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+
+/// One step from the root of a content file to a value.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PathSegment {
+    Key(String),
+    Index(usize),
+}
+
+/// Where a rendered text lives in the content, such as `body[3].heading`.
+/// A lone `author` string counts as `author[0]`, as the model makes it a list of one.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TextPath(pub Vec<PathSegment>);
+
+impl TextPath {
+    pub fn key(&self, key: &str) -> Self {
+        let mut path = self.clone();
+        path.0.push(PathSegment::Key(key.to_owned()));
+        path
+    }
+
+    pub fn index(&self, index: usize) -> Self {
+        let mut path = self.clone();
+        path.0.push(PathSegment::Index(index));
+        path
+    }
+}
+
+impl fmt::Display for TextPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, segment) in self.0.iter().enumerate() {
+            match segment {
+                PathSegment::Key(key) if i == 0 => write!(f, "{key}")?,
+                PathSegment::Key(key) => write!(f, ".{key}")?,
+                PathSegment::Index(index) => write!(f, "[{index}]")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A rendered text as the YAML source holds it.
+#[derive(Debug, Clone)]
+pub struct SourceText {
+    pub path: TextPath,
+    /// The decoded value.
+    pub value: String,
+    /// Byte offset of the scalar (its opening quote, if quoted) in the file.
+    pub start: usize,
+    /// For each character of `value`, the bytes of the file that produced it; `None` if the
+    /// alignment failed, in which case only `start` is known.
+    spans: Option<Vec<Range<usize>>>,
+}
+
+impl SourceText {
+    /// The byte offset where character `index` of the value was written, or the scalar's
+    /// start when that is not known.
+    pub fn offset_of(&self, index: usize) -> usize {
+        self.spans
+            .as_ref()
+            .and_then(|spans| spans.get(index))
+            .map_or(self.start, |span| span.start)
+    }
+
+    /// The bytes of the file that produced characters `chars` of the value, if known.
+    pub fn byte_range(&self, chars: Range<usize>) -> Option<Range<usize>> {
+        let spans = self.spans.as_ref()?;
+        let first = spans.get(chars.start)?;
+        let last = spans.get(chars.end.checked_sub(1)?)?;
+        Some(first.start..last.end.max(first.start))
+    }
+}
+
+/// The rendered texts of one content file, with their places.
+#[derive(Debug, Clone)]
+pub struct SourceMap {
+    pub texts: Vec<SourceText>,
+    line_starts: Vec<usize>,
+    text: String,
+}
+
+impl SourceMap {
+    /// Parses `text` (a content file that the loader accepted). `Err` holds the parser's
+    /// message if it refuses the file.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let char_offsets: Vec<usize> = text
+            .char_indices()
+            .map(|(offset, _)| offset)
+            .chain(std::iter::once(text.len()))
+            .collect();
+        let mut events = Vec::new();
+        for event in Parser::new_from_str(text) {
+            let (event, span) = event.map_err(|e| e.to_string())?;
+            events.push((event, span));
+        }
+        let mut reader = EventReader {
+            events: events.into_iter().peekable(),
+        };
+        let root = reader.document().unwrap_or(Node::Other);
+        let mut texts = Vec::new();
+        collect_rendered(&root, text, &char_offsets, &mut texts);
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        Ok(Self {
+            texts,
+            line_starts,
+            text: text.to_owned(),
+        })
+    }
+
+    pub fn get(&self, path: &TextPath) -> Option<&SourceText> {
+        self.texts.iter().find(|t| &t.path == path)
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let line_start = self.line_starts[line - 1];
+        let column = self.text[line_start..offset.min(self.text.len())]
+            .chars()
+            .count()
+            + 1;
+        (line, column)
+    }
+}
+
+/// The YAML tree, reduced to what locating needs.
+enum Node {
+    Scalar {
+        value: String,
+        style: ScalarStyle,
+        span: Span,
+    },
+    Sequence(Vec<Node>),
+    Mapping(Vec<(Node, Node)>),
+    Other,
+}
+
+struct EventReader<'a, I: Iterator<Item = (Event<'a>, Span)>> {
+    events: std::iter::Peekable<I>,
+}
+
+impl<'a, I: Iterator<Item = (Event<'a>, Span)>> EventReader<'a, I> {
+    /// The first document's root node.
+    fn document(&mut self) -> Option<Node> {
+        loop {
+            match self.events.next()?.0 {
+                Event::DocumentStart(_) => return self.node(),
+                Event::StreamEnd => return None,
+                _ => {}
+            }
+        }
+    }
+
+    fn node(&mut self) -> Option<Node> {
+        let (event, span) = self.events.next()?;
+        Some(match event {
+            Event::Scalar(value, style, ..) => Node::Scalar {
+                value: value.into_owned(),
+                style,
+                span,
+            },
+            Event::SequenceStart(..) => {
+                let mut items = Vec::new();
+                while !matches!(self.events.peek(), Some((Event::SequenceEnd, _)) | None) {
+                    items.push(self.node()?);
+                }
+                self.events.next();
+                Node::Sequence(items)
+            }
+            Event::MappingStart(..) => {
+                let mut entries = Vec::new();
+                while !matches!(self.events.peek(), Some((Event::MappingEnd, _)) | None) {
+                    let key = self.node()?;
+                    let value = self.node()?;
+                    entries.push((key, value));
+                }
+                self.events.next();
+                Node::Mapping(entries)
+            }
+            _ => Node::Other,
+        })
+    }
+}
+
+fn key_of(node: &Node) -> Option<&str> {
+    match node {
+        Node::Scalar { value, .. } => Some(value),
+        _ => None,
+    }
+}
+
+/// Every text the document renders, by the content format's shape: `title`, `subtitle`,
+/// `author`, and in `body` the paragraphs, `heading`, `sidebar` titles, sidebar bodies and
+/// `dateline`s. Everything else (numbers, dates, `source`, `identifier`) is not text on
+/// the page.
+fn collect_rendered(root: &Node, text: &str, char_offsets: &[usize], out: &mut Vec<SourceText>) {
+    let Node::Mapping(entries) = root else {
+        return;
+    };
+    let root_path = TextPath::default();
+    for (key, value) in entries {
+        match key_of(key) {
+            Some(name @ ("title" | "subtitle")) => {
+                push_scalar(value, root_path.key(name), text, char_offsets, out);
+            }
+            Some("author") => match value {
+                Node::Sequence(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        let path = root_path.key("author").index(i);
+                        push_scalar(item, path, text, char_offsets, out);
+                    }
+                }
+                scalar => {
+                    let path = root_path.key("author").index(0);
+                    push_scalar(scalar, path, text, char_offsets, out);
+                }
+            },
+            Some("body") => collect_body(value, root_path.key("body"), text, char_offsets, out),
+            _ => {}
+        }
+    }
+}
+
+fn collect_body(
+    body: &Node,
+    path: TextPath,
+    text: &str,
+    char_offsets: &[usize],
+    out: &mut Vec<SourceText>,
+) {
+    let Node::Sequence(items) = body else {
+        return;
+    };
+    for (i, item) in items.iter().enumerate() {
+        let item_path = path.index(i);
+        match item {
+            Node::Mapping(entries) => {
+                for (key, value) in entries {
+                    match key_of(key) {
+                        Some(name @ ("heading" | "sidebar" | "dateline")) => {
+                            push_scalar(value, item_path.key(name), text, char_offsets, out);
+                        }
+                        Some("body") => {
+                            collect_body(value, item_path.key("body"), text, char_offsets, out)
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            paragraph => push_scalar(paragraph, item_path, text, char_offsets, out),
+        }
+    }
+}
+
+fn push_scalar(
+    node: &Node,
+    path: TextPath,
+    text: &str,
+    char_offsets: &[usize],
+    out: &mut Vec<SourceText>,
+) {
+    let Node::Scalar { value, style, span } = node else {
+        return;
+    };
+    let byte = |index: usize| char_offsets.get(index).copied().unwrap_or(text.len());
+    let start = byte(span.start.index());
+    // The parser's end mark of a quoted scalar can run past the closing quote (over a
+    // trailing comment), so the quotes are matched here.
+    let body = match style {
+        ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => text
+            .get(start + 1..)
+            .and_then(|rest| quoted_len(rest, *style).map(|len| start + 1..start + 1 + len)),
+        _ => Some(start..byte(span.end.index())),
+    };
+    let spans = body.and_then(|body| {
+        let spans = align(value, text.get(body.clone())?, *style)?;
+        Some(
+            spans
+                .into_iter()
+                .map(|r| r.start + body.start..r.end + body.start)
+                .collect(),
+        )
+    });
+    out.push(SourceText {
+        path,
+        value: value.clone(),
+        start,
+        spans,
+    });
+}
+
+/// The length in bytes of a quoted scalar's text up to its closing quote.
+fn quoted_len(rest: &str, style: ScalarStyle) -> Option<usize> {
+    let mut chars = rest.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match (style, c) {
+            (ScalarStyle::DoubleQuoted, '\\') => {
+                chars.next();
+            }
+            (ScalarStyle::DoubleQuoted, '"') => return Some(i),
+            (ScalarStyle::SingleQuoted, '\'') => {
+                if chars.peek().is_some_and(|&(_, next)| next == '\'') {
+                    chars.next();
+                } else {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+fn is_yaml_white(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\n' | '\r')
+}
+
+/// For each character of `value`, the byte range of `raw` (the scalar's text inside its
+/// quotes) that produced it. Characters that folding or indentation removed are skipped;
+/// a character that folding produced (a line break read as a space) gets the whole run of
+/// white space it replaced. `None` if the two cannot be matched up.
+fn align(value: &str, raw: &str, style: ScalarStyle) -> Option<Vec<Range<usize>>> {
+    let decoded: Vec<char> = value.chars().collect();
+    let mut spans = Vec::with_capacity(decoded.len());
+    let mut at = 0;
+    for (i, &wanted) in decoded.iter().enumerate() {
+        let next_is_white = decoded.get(i + 1).is_none_or(|&c| is_yaml_white(c));
+        loop {
+            let Some(found) = raw[at..].chars().next() else {
+                if is_yaml_white(wanted) {
+                    spans.push(at..at);
+                    break;
+                }
+                return None;
+            };
+            if style == ScalarStyle::DoubleQuoted && found == '\\' {
+                let (escaped, len) = escape_at(&raw[at..])?;
+                match escaped {
+                    Some(c) if c == wanted => {
+                        spans.push(at..at + len);
+                        at += len;
+                        break;
+                    }
+                    // An escaped line break joins the lines and drops the next one's indent.
+                    None => {
+                        at += len;
+                        at += raw[at..]
+                            .chars()
+                            .take_while(|&c| c == ' ' || c == '\t')
+                            .count();
+                        continue;
+                    }
+                    Some(_) if is_yaml_white(wanted) => {
+                        spans.push(at..at);
+                        break;
+                    }
+                    Some(_) => return None,
+                }
+            }
+            // A CRLF line break reads as one line feed.
+            if wanted == '\n' && raw[at..].starts_with("\r\n") {
+                let mut end = at + 2;
+                if !next_is_white {
+                    end += white_run(&raw[end..]);
+                }
+                spans.push(at..end);
+                at = end;
+                break;
+            }
+            if found == wanted {
+                let mut end = at + found.len_utf8();
+                if style == ScalarStyle::SingleQuoted && found == '\'' {
+                    if !raw[end..].starts_with('\'') {
+                        return None;
+                    }
+                    end += 1;
+                }
+                // White space before a fold collapses into this one character.
+                if is_yaml_white(found) && !next_is_white {
+                    end += white_run(&raw[end..]);
+                }
+                spans.push(at..end);
+                at = end;
+                break;
+            }
+            if is_yaml_white(found) {
+                if is_yaml_white(wanted) {
+                    // A line break folded into a space (or a space from indentation).
+                    let end = at + white_run(&raw[at..]);
+                    spans.push(at..end);
+                    at = end;
+                    break;
+                }
+                at += found.len_utf8();
+                continue;
+            }
+            return None;
+        }
+    }
+    // Only white space (and, for a plain scalar, a comment) may follow the text.
+    let rest = raw[at..].trim_start_matches(is_yaml_white);
+    (rest.is_empty() || rest.starts_with('#')).then_some(spans)
+}
+
+fn white_run(text: &str) -> usize {
+    text.chars()
+        .take_while(|&c| is_yaml_white(c))
+        .map(char::len_utf8)
+        .sum()
+}
+
+/// The character a double-quoted escape at the start of `text` stands for (`None` for an
+/// escaped line break) and the escape's length in bytes.
+fn escape_at(text: &str) -> Option<(Option<char>, usize)> {
+    let mut chars = text.chars();
+    chars.next(); // the backslash
+    let code = chars.next()?;
+    let simple = match code {
+        '0' => Some('\0'),
+        'a' => Some('\u{7}'),
+        'b' => Some('\u{8}'),
+        't' | '\t' => Some('\t'),
+        'n' => Some('\n'),
+        'v' => Some('\u{b}'),
+        'f' => Some('\u{c}'),
+        'r' => Some('\r'),
+        'e' => Some('\u{1b}'),
+        ' ' => Some(' '),
+        '"' => Some('"'),
+        '/' => Some('/'),
+        '\\' => Some('\\'),
+        'N' => Some('\u{85}'),
+        '_' => Some('\u{a0}'),
+        'L' => Some('\u{2028}'),
+        'P' => Some('\u{2029}'),
+        _ => None,
+    };
+    if let Some(c) = simple {
+        return Some((Some(c), 1 + code.len_utf8()));
+    }
+    if code == '\n' {
+        return Some((None, 2));
+    }
+    if code == '\r' {
+        let len = if text[2..].starts_with('\n') { 3 } else { 2 };
+        return Some((None, len));
+    }
+    let digits = match code {
+        'x' => 2,
+        'u' => 4,
+        'U' => 8,
+        _ => return None,
+    };
+    let hex = text.get(2..2 + digits)?;
+    let c = char::from_u32(u32::from_str_radix(hex, 16).ok()?)?;
+    Some((Some(c), 2 + digits))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn located(yaml: &str, path: &str) -> SourceText {
+        let map = SourceMap::parse(yaml).unwrap();
+        map.texts
+            .into_iter()
+            .find(|t| t.path.to_string() == path)
+            .unwrap_or_else(|| panic!("no text at {path}"))
+    }
+
+    /// The source bytes behind each character must read back as that character.
+    #[track_caller]
+    fn assert_every_char_located(yaml: &str, path: &str) {
+        let text = located(yaml, path);
+        let spans = text.spans.as_ref().expect("aligned");
+        assert_eq!(spans.len(), text.value.chars().count());
+        for (span, c) in spans.iter().zip(text.value.chars()) {
+            let raw = &yaml[span.clone()];
+            if !is_yaml_white(c) {
+                assert!(
+                    raw.starts_with(c) || raw.starts_with('\\') || raw == "''",
+                    "{c:?} located at {raw:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn every_style_is_aligned() {
+        let yaml = concat!(
+            "title: \"中文\\\"x\\u4E2D\\\n  next\"\n",
+            "subtitle: 'it''s 中文'\n",
+            "author: 某人\n",
+            "body:\n",
+            "  - 中国,美国 plain\n    folded line\n",
+            "  - |\n    literal 中\n      more\n",
+            "  - >-\n    folded 中\n    next\n",
+            "  - {heading: 标题, level: 1}\n",
+            "  - sidebar: 栏\n    body:\n      - 段落\n",
+        );
+        for path in [
+            "title",
+            "subtitle",
+            "author[0]",
+            "body[0]",
+            "body[1]",
+            "body[2]",
+            "body[3].heading",
+            "body[4].sidebar",
+            "body[4].body[0]",
+        ] {
+            assert_every_char_located(yaml, path);
+        }
+        assert_every_char_located(&yaml.replace('\n', "\r\n"), "body[1]");
+        let map = SourceMap::parse(yaml).unwrap();
+        let title = located(yaml, "title");
+        assert_eq!(title.value, "中文\"x中next");
+        // `\u4E2D` is the 5th character and starts at line 1, column 14.
+        assert_eq!(map.line_column(title.offset_of(4)), (1, 14));
+        assert_eq!(&yaml[title.byte_range(4..5).unwrap()], "\\u4E2D");
+        let folded = located(yaml, "body[0]");
+        // The folded line break is the space between `plain` and `folded`.
+        let space = folded.value.find(" folded").unwrap();
+        let space = folded.value[..space].chars().count();
+        assert_eq!(
+            &yaml[folded.byte_range(space..space + 1).unwrap()],
+            "\n    "
+        );
+    }
+
+    #[test]
+    fn only_rendered_texts_are_listed() {
+        let yaml =
+            "title: T\ndate: 2022-11-07\nsource: S\nbody:\n  - {heading: H, level: 1, number: 3}\n";
+        let map = SourceMap::parse(yaml).unwrap();
+        let paths: Vec<String> = map.texts.iter().map(|t| t.path.to_string()).collect();
+        assert_eq!(paths, ["title", "body[0].heading"]);
+    }
+}

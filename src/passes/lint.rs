@@ -1,0 +1,506 @@
+//! Chinese punctuation lint after GB/T 15834-2011 (标点符号用法): marks that Chinese text
+//! sets full-width, written with their half-width look-alikes.
+//!
+//! A mark counts as Chinese by its neighbours: the nearest non-space character on either
+//! side is a Han character or a full-width mark. So `1,500`, English sentences and URLs are
+//! left alone. Each finding carries its replacement; [`apply`] makes them.
+
+use std::ops::Range;
+
+use unicode_script::{Script, UnicodeScript};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Rule {
+    /// `, ; : ? ! ( )` next to Chinese text.
+    HalfWidthPunctuation,
+    /// A bracket pair with one full-width and one half-width bracket.
+    MixedBrackets,
+    /// `"` or `'` in Chinese text.
+    StraightQuotes,
+    /// `...` (or a lone `…`) for the Chinese ellipsis `……`.
+    Ellipsis,
+    /// `--` for the Chinese dash `——`. A lone `—` is left alone: it is the 一字线
+    /// connector (中国—东盟).
+    Dash,
+    /// ASCII spaces between Chinese characters.
+    SpaceBetweenHan,
+}
+
+impl Rule {
+    pub const ALL: [Rule; 6] = [
+        Rule::HalfWidthPunctuation,
+        Rule::MixedBrackets,
+        Rule::StraightQuotes,
+        Rule::Ellipsis,
+        Rule::Dash,
+        Rule::SpaceBetweenHan,
+    ];
+
+    /// The rule's name in reports and JSON.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rule::HalfWidthPunctuation => "half-width-punctuation",
+            Rule::MixedBrackets => "mixed-brackets",
+            Rule::StraightQuotes => "straight-quotes",
+            Rule::Ellipsis => "ellipsis",
+            Rule::Dash => "dash",
+            Rule::SpaceBetweenHan => "space-between-han",
+        }
+    }
+}
+
+/// One finding in one text. `chars` indexes characters, not bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub chars: Range<usize>,
+    pub rule: Rule,
+    pub message: String,
+    /// What replaces `chars`; empty to delete them.
+    pub replacement: String,
+}
+
+/// Lints one rendered text. Findings are in text order and never overlap.
+pub fn lint(text: &str) -> Vec<Finding> {
+    let text = Text::new(text);
+    let mut findings = Vec::new();
+    text.half_width_marks(&mut findings);
+    text.brackets(&mut findings);
+    text.quotes('"', ('“', '”'), &mut findings);
+    text.quotes('\'', ('‘', '’'), &mut findings);
+    text.runs(&mut findings);
+    text.spaces(&mut findings);
+    findings.sort_by_key(|f| (f.chars.start, f.chars.end));
+    let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
+    for finding in findings {
+        match kept.last() {
+            Some(last) if finding.chars.start < last.chars.end => {}
+            _ => kept.push(finding),
+        }
+    }
+    kept
+}
+
+/// `text` with `findings` (as [`lint`] returns them: ordered, not overlapping) replaced.
+pub fn apply(text: &str, findings: &[Finding]) -> String {
+    let chars: Vec<char> = text.chars().collect();
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for finding in findings {
+        out.extend(&chars[at..finding.chars.start]);
+        out.push_str(&finding.replacement);
+        at = finding.chars.end;
+    }
+    out.extend(&chars[at..]);
+    out
+}
+
+pub fn is_han(c: char) -> bool {
+    c.script() == Script::Han
+}
+
+/// Full-width marks of Chinese text: CJK symbols and punctuation, full-width forms, and
+/// vertical forms. Curly quotes, `…` and `—` are shared with Western text, so they do not
+/// make their neighbours Chinese.
+fn is_full_width_mark(c: char) -> bool {
+    matches!(c, '\u{3000}'..='\u{303F}' | '\u{FE10}'..='\u{FE1F}' | '\u{FE30}'..='\u{FE4F}' | '\u{FF01}'..='\u{FF60}')
+}
+
+fn is_chinese(c: char) -> bool {
+    is_han(c) || is_full_width_mark(c)
+}
+
+fn is_space(c: char) -> bool {
+    c == ' ' || c == '\t'
+}
+
+fn full_width(c: char) -> char {
+    match c {
+        ',' => '，',
+        ';' => '；',
+        ':' => '：',
+        '?' => '？',
+        '!' => '！',
+        '(' => '（',
+        ')' => '）',
+        other => other,
+    }
+}
+
+struct Text {
+    chars: Vec<char>,
+    /// Characters inside URLs, which keep their ASCII marks.
+    exempt: Vec<bool>,
+}
+
+impl Text {
+    fn new(text: &str) -> Self {
+        let chars: Vec<char> = text.chars().collect();
+        let exempt = url_mask(&chars);
+        Self { chars, exempt }
+    }
+
+    fn at(&self, i: usize) -> Option<char> {
+        self.chars.get(i).copied()
+    }
+
+    /// The nearest character before `i` that is not a space.
+    fn before(&self, i: usize) -> Option<char> {
+        self.chars[..i]
+            .iter()
+            .rev()
+            .find(|c| !is_space(**c))
+            .copied()
+    }
+
+    /// The nearest character at or after `i` that is not a space.
+    fn after(&self, i: usize) -> Option<char> {
+        self.chars
+            .get(i..)?
+            .iter()
+            .find(|c| !is_space(**c))
+            .copied()
+    }
+
+    /// Whether the text around `run` (its nearest non-space neighbours) is Chinese.
+    fn chinese_around(&self, run: &Range<usize>) -> bool {
+        self.before(run.start).is_some_and(is_chinese)
+            || self.after(run.end).is_some_and(is_chinese)
+    }
+
+    fn spaces_before(&self, i: usize) -> usize {
+        self.chars[..i]
+            .iter()
+            .rev()
+            .take_while(|c| is_space(**c))
+            .count()
+    }
+
+    fn spaces_after(&self, i: usize) -> usize {
+        self.chars[i..].iter().take_while(|c| is_space(**c)).count()
+    }
+
+    /// Maximal runs of characters matching `member`, outside URLs.
+    fn runs_of(&self, member: impl Fn(char) -> bool) -> Vec<Range<usize>> {
+        let mut runs = Vec::new();
+        let mut i = 0;
+        while i < self.chars.len() {
+            if member(self.chars[i]) && !self.exempt[i] {
+                let start = i;
+                while i < self.chars.len() && member(self.chars[i]) && !self.exempt[i] {
+                    i += 1;
+                }
+                runs.push(start..i);
+            } else {
+                i += 1;
+            }
+        }
+        runs
+    }
+
+    /// `, ; : ? !` next to Chinese text; a run such as `?!` is one finding. Full-width marks
+    /// carry their own spacing, so spaces around the run go with it.
+    fn half_width_marks(&self, out: &mut Vec<Finding>) {
+        for run in self.runs_of(|c| ",;:?!".contains(c)) {
+            if !self.chinese_around(&run) {
+                continue;
+            }
+            let marks: String = self.chars[run.clone()].iter().collect();
+            out.push(Finding {
+                chars: run.start - self.spaces_before(run.start)
+                    ..run.end + self.spaces_after(run.end),
+                rule: Rule::HalfWidthPunctuation,
+                message: format!("half-width `{marks}` in Chinese text"),
+                replacement: marks.chars().map(full_width).collect(),
+            });
+        }
+    }
+
+    /// Round brackets, matched in pairs across both widths. A pair is Chinese if it
+    /// encloses Han text or stands next to Chinese text; then both brackets are full-width.
+    fn brackets(&self, out: &mut Vec<Finding>) {
+        let mut open: Vec<usize> = Vec::new();
+        let mut pairs = Vec::new();
+        let mut unmatched = Vec::new();
+        for (i, &c) in self.chars.iter().enumerate() {
+            if self.exempt[i] {
+                continue;
+            }
+            match c {
+                '(' | '（' => open.push(i),
+                ')' | '）' => match open.pop() {
+                    Some(o) => pairs.push((o, i)),
+                    None => unmatched.push(i),
+                },
+                _ => {}
+            }
+        }
+        unmatched.extend(open);
+        for (o, c) in pairs {
+            let chinese = self.before(o).is_some_and(is_chinese)
+                || self.after(c + 1).is_some_and(is_chinese)
+                || self.chars[o + 1..c].iter().any(|&ch| is_han(ch));
+            let half = |i: usize| self.chars[i].is_ascii();
+            let mixed = half(o) != half(c);
+            for i in [o, c] {
+                if chinese && half(i) {
+                    let (rule, message) = if mixed {
+                        (
+                            Rule::MixedBrackets,
+                            "bracket pair mixes full- and half-width brackets",
+                        )
+                    } else {
+                        (
+                            Rule::HalfWidthPunctuation,
+                            "half-width bracket in Chinese text",
+                        )
+                    };
+                    out.push(self.bracket_finding(i, rule, message, full_width(self.chars[i])));
+                } else if !chinese && mixed && !half(i) {
+                    let ascii = if i == o { '(' } else { ')' };
+                    out.push(Finding {
+                        chars: i..i + 1,
+                        rule: Rule::MixedBrackets,
+                        message: "bracket pair mixes full- and half-width brackets".to_owned(),
+                        replacement: ascii.to_string(),
+                    });
+                }
+            }
+        }
+        for i in unmatched {
+            if self.chars[i].is_ascii() && self.chinese_around(&(i..i + 1)) {
+                let message = "half-width bracket in Chinese text";
+                let replacement = full_width(self.chars[i]);
+                out.push(self.bracket_finding(i, Rule::HalfWidthPunctuation, message, replacement));
+            }
+        }
+    }
+
+    /// A half-width bracket made full-width, with the spaces on its outer side.
+    fn bracket_finding(&self, i: usize, rule: Rule, message: &str, replacement: char) -> Finding {
+        let chars = if self.chars[i] == '(' {
+            i - self.spaces_before(i)..i + 1
+        } else {
+            i..i + 1 + self.spaces_after(i + 1)
+        };
+        Finding {
+            chars,
+            rule,
+            message: message.to_owned(),
+            replacement: replacement.to_string(),
+        }
+    }
+
+    /// Straight quotes, paired in order; a pair in Chinese text becomes curly.
+    /// An apostrophe between Latin letters or digits is not a quote.
+    fn quotes(&self, straight: char, (opening, closing): (char, char), out: &mut Vec<Finding>) {
+        let is_apostrophe = |i: usize| {
+            straight == '\''
+                && i > 0
+                && self.at(i - 1).is_some_and(|c| c.is_ascii_alphanumeric())
+                && self.at(i + 1).is_some_and(|c| c.is_ascii_alphanumeric())
+        };
+        let found: Vec<usize> = (0..self.chars.len())
+            .filter(|&i| self.chars[i] == straight && !self.exempt[i] && !is_apostrophe(i))
+            .collect();
+        let message = format!("straight quote `{straight}` in Chinese text");
+        let mut push = |i: usize, curly: char| {
+            out.push(Finding {
+                chars: i..i + 1,
+                rule: Rule::StraightQuotes,
+                message: message.clone(),
+                replacement: curly.to_string(),
+            })
+        };
+        let mut pairs = found.chunks_exact(2);
+        for pair in &mut pairs {
+            let (o, c) = (pair[0], pair[1]);
+            let chinese = self.before(o).is_some_and(is_chinese)
+                || self.after(c + 1).is_some_and(is_chinese)
+                || self.chars[o + 1..c].iter().any(|&ch| is_han(ch));
+            if chinese {
+                push(o, opening);
+                push(c, closing);
+            }
+        }
+        if let [lone] = pairs.remainder()
+            && self.chinese_around(&(*lone..lone + 1))
+        {
+            // Text right after the mark means it opens a quotation.
+            let opens = self
+                .at(lone + 1)
+                .is_some_and(|c| c.is_alphanumeric() && !is_full_width_mark(c));
+            push(*lone, if opens { opening } else { closing });
+        }
+    }
+
+    /// `...` (and a lone `…`) and `--` in Chinese text, for `……` and `——`.
+    fn runs(&self, out: &mut Vec<Finding>) {
+        // (the run's character, which run lengths are wrong, rule, Chinese form)
+        type Kind = (char, fn(usize) -> bool, Rule, &'static str);
+        let kinds: [Kind; 3] = [
+            ('.', |len| len >= 3, Rule::Ellipsis, "……"),
+            ('…', |len| len == 1, Rule::Ellipsis, "……"),
+            ('-', |len| len >= 2, Rule::Dash, "——"),
+        ];
+        for (mark, wrong_length, rule, chinese_form) in kinds {
+            for run in self.runs_of(|c| c == mark) {
+                if !wrong_length(run.len()) || !self.chinese_around(&run) {
+                    continue;
+                }
+                let written: String = self.chars[run.clone()].iter().collect();
+                out.push(Finding {
+                    chars: run,
+                    rule,
+                    message: format!(
+                        "`{written}` in Chinese text; the Chinese form is `{chinese_form}`"
+                    ),
+                    replacement: chinese_form.to_owned(),
+                });
+            }
+        }
+    }
+
+    /// ASCII spaces with Chinese text right on both sides. Next to a full-width mark the
+    /// space is surplus and goes; between two Han characters it may be a deliberate gap
+    /// (between the phrases of a slogan), so it becomes the ideographic space U+3000.
+    fn spaces(&self, out: &mut Vec<Finding>) {
+        for run in self.runs_of(is_space) {
+            let before = run.start.checked_sub(1).and_then(|i| self.at(i));
+            let after = self.at(run.end);
+            let (Some(before), Some(after)) = (before, after) else {
+                continue;
+            };
+            if !(is_chinese(before) && is_chinese(after)) {
+                continue;
+            }
+            let (message, replacement) = if is_han(before) && is_han(after) {
+                (
+                    "ASCII space between Han characters; a deliberate gap is the ideographic space U+3000, otherwise delete it",
+                    "\u{3000}",
+                )
+            } else {
+                ("ASCII space next to a full-width mark", "")
+            };
+            out.push(Finding {
+                chars: run,
+                rule: Rule::SpaceBetweenHan,
+                message: message.to_owned(),
+                replacement: replacement.to_owned(),
+            });
+        }
+    }
+}
+
+/// Marks the characters of URLs (`scheme://…`, `www.…`): ASCII up to the next space or
+/// non-ASCII character.
+fn url_mask(chars: &[char]) -> Vec<bool> {
+    let mut exempt = vec![false; chars.len()];
+    let starts_at = |i: usize, s: &str| {
+        s.chars()
+            .enumerate()
+            .all(|(k, c)| chars.get(i + k).is_some_and(|x| x.eq_ignore_ascii_case(&c)))
+    };
+    let mut i = 0;
+    while i < chars.len() {
+        let start = if starts_at(i, "://") {
+            let scheme = chars[..i]
+                .iter()
+                .rev()
+                .take_while(|c| c.is_ascii_alphanumeric() || "+.-".contains(**c))
+                .count();
+            (scheme > 0).then_some(i - scheme)
+        } else if starts_at(i, "www.") && (i == 0 || !chars[i - 1].is_ascii_alphanumeric()) {
+            Some(i)
+        } else {
+            None
+        };
+        match start {
+            Some(start) => {
+                let mut end = i;
+                while end < chars.len() && chars[end].is_ascii_graphic() {
+                    end += 1;
+                }
+                exempt[start..end].iter_mut().for_each(|e| *e = true);
+                i = end.max(i + 1);
+            }
+            None => i += 1,
+        }
+    }
+    exempt
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixed(text: &str) -> String {
+        apply(text, &lint(text))
+    }
+
+    fn rules(text: &str) -> Vec<&'static str> {
+        lint(text).iter().map(|f| f.rule.name()).collect()
+    }
+
+    #[test]
+    fn half_width_marks_next_to_chinese_become_full_width() {
+        assert_eq!(
+            fixed("中国,美国;日本:如下?是!"),
+            "中国，美国；日本：如下？是！"
+        );
+        assert_eq!(fixed("真的?!不"), "真的？！不");
+        assert_eq!(fixed("中文 , 英文"), "中文，英文");
+        assert_eq!(fixed("工作,2022年"), "工作，2022年");
+    }
+
+    #[test]
+    fn numbers_english_and_urls_are_left_alone() {
+        for text in [
+            "共1,500人参加",
+            "时间为10:30。",
+            "Hello, world; is it? Yes! (really)",
+            "It's a dog's life -- isn't it... ok",
+            "详见https://example.com/a,b?x=1:2(c)",
+            "网址www.example.com/x,y",
+            "“中文”",
+            "中文——中文……",
+            "（一）全面推进",
+        ] {
+            assert_eq!(lint(text), [], "{text}");
+        }
+    }
+
+    #[test]
+    fn brackets_are_judged_in_pairs() {
+        assert_eq!(fixed("中坦(坦桑尼亚)"), "中坦（坦桑尼亚）");
+        assert_eq!(fixed("中文(English)"), "中文（English）");
+        assert_eq!(fixed("中古(古巴） 合作"), "中古（古巴）合作");
+        assert_eq!(rules("中古(古巴）"), ["mixed-brackets"]);
+        assert_eq!(fixed("a (b） c"), "a (b) c");
+        assert_eq!(fixed("见下文(注"), "见下文（注");
+    }
+
+    #[test]
+    fn quotes_ellipses_dashes_and_spaces() {
+        assert_eq!(fixed("他说\"你好\"。"), "他说“你好”。");
+        assert_eq!(fixed("他说'你好'。"), "他说‘你好’。");
+        assert_eq!(fixed("等等...还有"), "等等……还有");
+        assert_eq!(fixed("等等…还有"), "等等……还有");
+        assert_eq!(fixed("中国--世界"), "中国——世界");
+        assert_eq!(lint("中国—东盟"), [], "the 一字线 connector");
+        assert_eq!(fixed("中国 世界 ，好"), "中国\u{3000}世界，好");
+        assert_eq!(rules("中国  世界"), ["space-between-han"]);
+        assert_eq!(fixed("使用 Python 语言"), "使用 Python 语言");
+    }
+
+    #[test]
+    fn fixing_converges() {
+        for text in [
+            "中文 ,(注) \"引\" ... --",
+            "他说:\"好!\"",
+            "（一)全面推进 (二)",
+        ] {
+            let once = fixed(text);
+            assert_eq!(lint(&once), [], "{text} → {once}");
+        }
+    }
+}

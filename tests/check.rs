@@ -1,0 +1,293 @@
+//! `paiban check`: located punctuation findings, glyph coverage, JSON, and `--fix` that
+//! rewrites only the findings.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::project_root;
+use serde_json::Value;
+
+fn paiban(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_paiban"))
+        .args(args)
+        .arg("--root")
+        .arg(project_root())
+        .current_dir(cwd)
+        .output()
+        .unwrap()
+}
+
+/// The findings `check --format json` prints for `file` (in `dir`), and its exit code.
+fn json_findings(dir: &Path, file: &str) -> (Vec<Value>, Option<i32>) {
+    let output = paiban(&["check", file, "--format", "json"], dir);
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let findings = stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    (findings, output.status.code())
+}
+
+fn with_rule<'a>(findings: &'a [Value], rule: &str) -> Vec<&'a Value> {
+    findings.iter().filter(|f| f["rule"] == rule).collect()
+}
+
+/// The character at a finding's 1-based line and column.
+fn char_at(text: &str, finding: &Value) -> char {
+    let line = finding["line"].as_u64().unwrap() as usize;
+    let column = finding["column"].as_u64().unwrap() as usize;
+    let line = text.lines().nth(line - 1).unwrap();
+    line.chars().nth(column - 1).unwrap()
+}
+
+fn write(dir: &Path, name: &str, text: &str) {
+    std::fs::write(dir.join(name), text).unwrap();
+}
+
+#[test]
+fn every_half_width_comma_of_the_seed_is_reported_where_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = std::fs::read_to_string(project_root().join("content/whitepaper.yaml")).unwrap();
+    write(dir.path(), "whitepaper.yaml", &original);
+    let (findings, code) = json_findings(dir.path(), "whitepaper.yaml");
+    assert_eq!(code, Some(0), "warnings alone do not fail a check");
+    let seed = std::fs::read_to_string(project_root().join("tests/data/seed.txt")).unwrap();
+    let commas: Vec<&Value> = with_rule(&findings, "half-width-punctuation")
+        .into_iter()
+        .filter(|f| f["suggestion"] == "，")
+        .collect();
+    assert_eq!(seed.matches(',').count(), 269);
+    assert_eq!(
+        commas.len(),
+        269,
+        "every comma of the seed is inside Chinese text"
+    );
+    for finding in &findings {
+        assert_eq!(finding["file"], "whitepaper.yaml");
+        assert_eq!(finding["severity"], "warning");
+        assert!(finding["message"].is_string() && finding["suggestion"].is_string());
+        assert_eq!(finding["code"], finding["rule"]);
+    }
+    for comma in &commas {
+        assert_eq!(char_at(&original, comma), ',', "{comma}");
+    }
+    // The seed's 中国—东盟 uses the 一字线 connector, which GB/T 15834 allows.
+    assert!(with_rule(&findings, "dash").is_empty());
+}
+
+#[test]
+fn fix_normalises_the_seed_and_changes_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("whitepaper.yaml");
+    let original = std::fs::read_to_string(project_root().join("content/whitepaper.yaml")).unwrap();
+    std::fs::write(&path, &original).unwrap();
+    let (before, _) = json_findings(dir.path(), "whitepaper.yaml");
+
+    let output = paiban(&["check", "--fix", "whitepaper.yaml"], dir.path());
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("fixed {} findings", before.len())),
+        "{stderr}"
+    );
+
+    let (after, code) = json_findings(dir.path(), "whitepaper.yaml");
+    assert_eq!((after.len(), code), (0, Some(0)), "{after:?}");
+    let fixed = std::fs::read_to_string(&path).unwrap();
+    let lines_with_findings: std::collections::BTreeSet<u64> =
+        before.iter().map(|f| f["line"].as_u64().unwrap()).collect();
+    assert_eq!(original.lines().count(), fixed.lines().count());
+    for (i, (was, now)) in original.lines().zip(fixed.lines()).enumerate() {
+        if !lines_with_findings.contains(&(i as u64 + 1)) {
+            assert_eq!(was, now, "line {} has no finding but changed", i + 1);
+            continue;
+        }
+        // Apart from the marks themselves, a fixed line reads as before.
+        let strip = |s: &str| -> String {
+            s.chars()
+                .filter(|c| !",;:()，；：（）".contains(*c) && *c != ' ' && *c != '\u{3000}')
+                .collect()
+        };
+        assert_eq!(strip(was), strip(now), "line {}", i + 1);
+    }
+    assert!(fixed.contains("中坦（坦桑尼亚）"));
+    assert!(
+        fixed.contains("共筑数\u{3000}互利共赢"),
+        "a deliberate gap becomes U+3000"
+    );
+
+    let built = common::builder().build_pdf(&path, dir.path());
+    assert!(built.is_ok(), "the fixed content still builds");
+}
+
+#[test]
+fn fix_preserves_comments_order_quoting_and_untouched_text_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let before = "\u{feff}# 注释:保留,原样\r\n\
+        body:  # the body first, title last\r\n\
+        \x20 - 普通段落,含逗号;和分号:结束  # 注释,不改\r\n\
+        \x20 - '单引号段落,里面有''撇号'''\r\n\
+        \x20 - \"双引号段落\\\"引文\\\",\\u4E2D文(注)\"\r\n\
+        \x20 - |\r\n\
+        \x20   字面块,第一行\r\n\
+        \x20     缩进的第二行...完\r\n\
+        \x20 - >-\r\n\
+        \x20   折叠块的第一行\r\n\
+        \x20   和第二行--结束\r\n\
+        \x20 - Numbers 1,500 and English, with (brackets); untouched!\r\n\
+        \x20 - 网址https://example.com/a,b?x=1:2 不变\r\n\
+        \x20 - 共1,500人参加\r\n\
+        \x20 - {heading: \"标题,含逗号\", level: 1}\r\n\
+        title:   \"标题\"   # 标题不变\r\n";
+    let expected = "\u{feff}# 注释:保留,原样\r\n\
+        body:  # the body first, title last\r\n\
+        \x20 - 普通段落，含逗号；和分号：结束  # 注释,不改\r\n\
+        \x20 - '单引号段落，里面有‘撇号’'\r\n\
+        \x20 - \"双引号段落“引文”，\\u4E2D文（注）\"\r\n\
+        \x20 - |\r\n\
+        \x20   字面块，第一行\r\n\
+        \x20     缩进的第二行……完\r\n\
+        \x20 - >-\r\n\
+        \x20   折叠块的第一行\r\n\
+        \x20   和第二行——结束\r\n\
+        \x20 - Numbers 1,500 and English, with (brackets); untouched!\r\n\
+        \x20 - 网址https://example.com/a,b?x=1:2 不变\r\n\
+        \x20 - 共1,500人参加\r\n\
+        \x20 - {heading: \"标题，含逗号\", level: 1}\r\n\
+        title:   \"标题\"   # 标题不变\r\n";
+    let path = dir.path().join("doc.yaml");
+    std::fs::write(&path, before).unwrap();
+    let output = paiban(&["check", "--fix", "doc.yaml"], dir.path());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), expected);
+    // The folded block's line break reads as a space between Han characters: reported,
+    // with a suggestion, and never silently fixed by joining lines in the source.
+    let (after, _) = json_findings(dir.path(), "doc.yaml");
+    let rules: Vec<&str> = after.iter().map(|f| f["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["space-between-han"], "{after:?}");
+    assert_eq!(
+        (after[0]["line"].as_u64(), after[0]["column"].as_u64()),
+        (Some(10), Some(12))
+    );
+}
+
+#[test]
+fn lint_positives_and_negatives() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "doc.yaml",
+        "title: 检查\n\
+         body:\n\
+         \x20 - 他说\"你好\"。\n\
+         \x20 - 等等...还有\n\
+         \x20 - 中国--世界\n\
+         \x20 - 中古(古巴）\n\
+         \x20 - 中文 ，好\n\
+         \x20 - 真的?!不\n\
+         \x20 - It's a test, with (brackets) -- and... more; ok?\n\
+         \x20 - 访问https://example.com/a,b?x=1:2\n\
+         \x20 - 共1,500人，时间10:30。\n",
+    );
+    let (findings, code) = json_findings(dir.path(), "doc.yaml");
+    assert_eq!(code, Some(0));
+    let summary: Vec<(u64, u64, &str, &str)> = findings
+        .iter()
+        .map(|f| {
+            (
+                f["line"].as_u64().unwrap(),
+                f["column"].as_u64().unwrap(),
+                f["rule"].as_str().unwrap(),
+                f["suggestion"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (3, 7, "straight-quotes", "“"),
+            (3, 10, "straight-quotes", "”"),
+            (4, 7, "ellipsis", "……"),
+            (5, 7, "dash", "——"),
+            (6, 7, "mixed-brackets", "（"),
+            (7, 7, "space-between-han", ""),
+            (8, 7, "half-width-punctuation", "？！"),
+        ]
+    );
+    // --deny-warnings makes the same findings fail the check.
+    let output = paiban(&["check", "doc.yaml", "--deny-warnings"], dir.path());
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn missing_glyphs_are_located_and_stop_the_build_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "doc.yaml",
+        "title: 字形\nbody:\n  - \"笑脸😀不在字库里。\"\n",
+    );
+    let (findings, code) = json_findings(dir.path(), "doc.yaml");
+    assert_eq!(code, Some(1), "a missing glyph is an error");
+    let missing = with_rule(&findings, "missing-glyph");
+    assert_eq!(missing.len(), 1, "{findings:?}");
+    assert_eq!(missing[0]["severity"], "error");
+    assert!(missing[0]["message"].as_str().unwrap().contains("U+1F600"));
+    assert_eq!(
+        (missing[0]["line"].as_u64(), missing[0]["column"].as_u64()),
+        (Some(3), Some(8))
+    );
+
+    let output = paiban(&["build", "doc.yaml", "-o", "out"], dir.path());
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("doc.yaml:3:8: error[missing-glyph]: U+1F600"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--allow-missing-glyphs"), "{stderr}");
+    assert!(!dir.path().join("out/doc.pdf").exists());
+
+    let output = paiban(
+        &["build", "doc.yaml", "-o", "out", "--allow-missing-glyphs"],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(0));
+    assert!(dir.path().join("out/doc.pdf").exists());
+}
+
+#[test]
+fn every_bundled_character_of_the_content_is_covered() {
+    for name in ["whitepaper.yaml", "features.yaml"] {
+        let path = project_root().join("content").join(name);
+        let errors: Vec<_> = common::builder()
+            .check(&path)
+            .into_iter()
+            .filter(|d| d.is_error())
+            .collect();
+        assert!(errors.is_empty(), "{name}: {errors:?}");
+    }
+}
+
+#[test]
+fn schema_errors_are_reported_and_fix_leaves_a_broken_file_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = "title: 标题,逗号\nbody:\n  - heading: x\n    level: 9\n";
+    write(dir.path(), "doc.yaml", broken);
+    let (findings, code) = json_findings(dir.path(), "doc.yaml");
+    assert_eq!(code, Some(1));
+    assert_eq!(findings.len(), 1);
+    assert_eq!(
+        (findings[0]["line"].as_u64(), findings[0]["column"].as_u64()),
+        (Some(4), Some(12))
+    );
+    let output = paiban(&["check", "--fix", "doc.yaml"], dir.path());
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("doc.yaml")).unwrap(),
+        broken
+    );
+}
