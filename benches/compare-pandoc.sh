@@ -55,7 +55,7 @@ open(sys.argv[2], "w", encoding="utf-8").write("\n".join(out))
 PY
 
 hyperfine --warmup 2 --runs "$runs" --style basic --export-json "$work/times.json" \
-  -n paiban "$paiban build content/whitepaper.yaml --format epub -o $work/paiban" \
+  -n paiban "$paiban build --force content/whitepaper.yaml --format epub -o $work/paiban" \
   -n pandoc "$pandoc $work/whitepaper.md -o $work/pandoc.epub" | grep -E 'Time|±' || true
 python3 - "$work/times.json" <<'PY'
 import json, sys

@@ -35,7 +35,7 @@ for doc in content/whitepaper.yaml "$work/long.yaml"; do
   "$paiban" typst "$doc" -o "$work/$stem.typ"
   "$paiban" build "$doc" -o "$work/paiban" 2>/dev/null
   pages=$(pdfinfo "$work/paiban/$stem.pdf" 2>/dev/null | awk '/^Pages:/ {print $2}')
-  paiban_cmd="$paiban build $doc -o $work/paiban"
+  paiban_cmd="$paiban build --force $doc -o $work/paiban"
   typst_cmd="typst compile --root . --font-path fonts --ignore-system-fonts $work/$stem.typ $work/typst-$stem.pdf"
   echo "== $doc (${pages:-?} pages)"
   hyperfine --warmup 1 --runs "$runs" --style basic \

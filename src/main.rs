@@ -1,11 +1,13 @@
 //! The `paiban` command line: a thin layer over the library.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use paiban::diag::Failure;
-use paiban::pipeline::{self, Builder};
+use paiban::pipeline::watch::Session;
+use paiban::pipeline::{self, BatchOptions, Builder, Cache, Formats, Job, Outcome};
 use paiban::project::Project;
 
 /// Print-ready typesetting from structured content (YAML), CJK first.
@@ -27,6 +29,68 @@ struct FontArgs {
     /// The project folder holding layouts/ and fonts/ [default: found above the content]
     #[arg(long, value_name = "DIR")]
     root: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct OutputArgs {
+    /// Output folder; FILE.yaml becomes DIR/FILE.pdf (and DIR/FILE.epub); files found in
+    /// a folder keep their relative folders.
+    #[arg(short, long, value_name = "DIR", default_value = "out")]
+    output: PathBuf,
+    /// Output formats, comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "pdf",
+        value_name = "pdf,epub"
+    )]
+    format: Vec<FormatArg>,
+    /// Embed the layout's fonts in the EPUB, subset to the characters the book uses.
+    #[arg(long)]
+    epub_embed_fonts: bool,
+    /// Build the PDF even if some characters are in no font (they print as empty boxes).
+    #[arg(long)]
+    allow_missing_glyphs: bool,
+}
+
+impl OutputArgs {
+    fn formats(&self) -> Formats {
+        Formats {
+            pdf: self.format.contains(&FormatArg::Pdf),
+            epub: self.format.contains(&FormatArg::Epub),
+        }
+    }
+}
+
+#[derive(clap::Args)]
+struct BatchArgs {
+    /// Build even documents whose outputs the cache shows are up to date.
+    #[arg(long)]
+    force: bool,
+    /// Build only shard K of N: documents dealt round-robin in path order (e.g. 2/4).
+    #[arg(long, value_name = "K/N", value_parser = parse_shard)]
+    shard: Option<(usize, usize)>,
+    /// Documents built at once [default: the number of cores]
+    #[arg(short, long, value_name = "N")]
+    jobs: Option<usize>,
+    /// How to print diagnostics: text on standard error, or JSON lines on standard output.
+    #[arg(long, value_enum, default_value = "text")]
+    diagnostics: ReportFormat,
+    /// Warnings fail the document (nothing is written for it).
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+fn parse_shard(text: &str) -> Result<(usize, usize), String> {
+    let (k, n) = text.split_once('/').ok_or("expected K/N, such as 1/4")?;
+    let (k, n): (usize, usize) = (
+        k.trim().parse().map_err(|_| "K is not a number")?,
+        n.trim().parse().map_err(|_| "N is not a number")?,
+    );
+    if n == 0 || k == 0 || k > n {
+        return Err(format!("shard {k}/{n}: expected 1 ≤ K ≤ N"));
+    }
+    Ok((k, n))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
@@ -53,33 +117,33 @@ enum EncodingArg {
 enum Command {
     /// Build content files into PDFs.
     Build {
-        /// Content files (YAML).
-        #[arg(required = true, value_name = "FILE.yaml")]
-        files: Vec<PathBuf>,
-        /// Output folder; each FILE.yaml becomes DIR/FILE.pdf (and DIR/FILE.epub).
-        #[arg(short, long, value_name = "DIR", default_value = "out")]
-        output: PathBuf,
-        /// Output formats, comma-separated.
-        #[arg(
-            long,
-            value_delimiter = ',',
-            default_value = "pdf",
-            value_name = "pdf,epub"
-        )]
-        format: Vec<FormatArg>,
-        /// Embed the layout's fonts in the EPUB, subset to the characters the book uses.
-        #[arg(long)]
-        epub_embed_fonts: bool,
-        /// Build the PDF even if some characters are in no font (they print as empty boxes).
-        #[arg(long)]
-        allow_missing_glyphs: bool,
+        /// Content files (YAML), or folders: every .yaml/.yml file below a folder.
+        #[arg(required = true, value_name = "FILE.yaml|DIR")]
+        inputs: Vec<PathBuf>,
+        #[command(flatten)]
+        out: OutputArgs,
+        #[command(flatten)]
+        batch: BatchArgs,
+        #[command(flatten)]
+        fonts: FontArgs,
+    },
+    /// Build a content file, then rebuild it whenever it, its layout or a font changes.
+    Watch {
+        #[arg(value_name = "FILE.yaml")]
+        file: PathBuf,
+        #[command(flatten)]
+        out: OutputArgs,
+        /// How to print diagnostics: text on standard error, or JSON lines on standard output.
+        #[arg(long, value_enum, default_value = "text")]
+        diagnostics: ReportFormat,
         #[command(flatten)]
         fonts: FontArgs,
     },
     /// Check content files without writing output: schema, glyph coverage, and Chinese
     /// punctuation (GB/T 15834). Exits 1 on errors.
     Check {
-        #[arg(required = true, value_name = "FILE.yaml")]
+        /// Content files (YAML), or folders: every .yaml/.yml file below a folder.
+        #[arg(required = true, value_name = "FILE.yaml|DIR")]
         files: Vec<PathBuf>,
         /// Rewrite the punctuation findings in the files; nothing else in them changes.
         #[arg(long)]
@@ -143,61 +207,85 @@ fn project(root: Option<&Path>, near: &Path) -> Result<Project, Failure> {
     })
 }
 
-/// Loads `file` once and writes each wanted format, stopping at the first failure.
-fn build_one(
-    builder: &Builder,
-    file: &Path,
-    output: &Path,
-    formats: &[FormatArg],
-    epub_embed_fonts: bool,
-) -> Result<(), Failure> {
-    let document = pipeline::load(file, &builder.project)?;
-    for wanted in formats {
-        let done = match wanted {
-            FormatArg::Pdf => {
-                let built = builder.write_pdf(&document, file, output)?;
-                for warning in &built.warnings {
-                    eprintln!("{warning}");
-                }
-                format!("{} ({} pages)", built.output.display(), built.pages)
-            }
-            FormatArg::Epub => builder
-                .write_epub(&document, file, output, epub_embed_fonts)?
-                .display()
-                .to_string(),
-        };
-        eprintln!("{} → {done}", file.display());
-    }
-    Ok(())
-}
-
 fn run(command: Command) -> Result<(), Failure> {
     match command {
         Command::Build {
-            files,
-            output,
-            mut format,
-            epub_embed_fonts,
-            allow_missing_glyphs,
+            inputs,
+            out,
+            batch,
             fonts,
         } => {
-            format.sort();
-            format.dedup();
             let mut builder = Builder::new(
-                project(fonts.root.as_deref(), &files[0])?,
+                project(fonts.root.as_deref(), &inputs[0])?,
                 &fonts.font_paths,
                 fonts.system_fonts,
             );
-            builder.allow_missing_glyphs = allow_missing_glyphs;
-            let mut failures = Vec::new();
-            for file in &files {
-                if let Err(failure) = build_one(&builder, file, &output, &format, epub_embed_fonts)
-                {
-                    eprintln!("{failure}");
-                    failures.push(file.display().to_string());
-                }
-            }
-            summarise("documents failed", &failures, files.len())
+            builder.allow_missing_glyphs = out.allow_missing_glyphs;
+            builder.deny_warnings = batch.deny_warnings;
+            build(&builder, &inputs, &out, &batch)
+        }
+        Command::Watch {
+            file,
+            out,
+            diagnostics,
+            fonts,
+        } => {
+            let mut builder = Builder::new(
+                project(fonts.root.as_deref(), &file)?,
+                &fonts.font_paths,
+                fonts.system_fonts,
+            );
+            builder.allow_missing_glyphs = out.allow_missing_glyphs;
+            let mut session = Session::new(
+                builder,
+                &file,
+                &out.output,
+                out.formats(),
+                out.epub_embed_fonts,
+            );
+            let json = diagnostics == ReportFormat::Json;
+            eprintln!("watching {} (Ctrl-C stops)", file.display());
+            session.run(
+                &mut |result| {
+                    let diagnostics: &[paiban::Diagnostic] = match result {
+                        Ok(rebuilt) => rebuilt.pdf.as_ref().map_or(&[], |b| &b.warnings),
+                        Err(failure) => &failure.0,
+                    };
+                    for diagnostic in diagnostics {
+                        if json {
+                            println!("{}", diagnostic.to_json());
+                        } else {
+                            eprintln!("{diagnostic}");
+                        }
+                    }
+                    match result {
+                        Ok(rebuilt) => {
+                            let mut written = Vec::new();
+                            if let Some(pdf) = &rebuilt.pdf {
+                                written.push(format!(
+                                    "{} ({} pages)",
+                                    pdf.output.display(),
+                                    pdf.pages
+                                ));
+                            }
+                            if let Some(epub) = &rebuilt.epub {
+                                written.push(epub.display().to_string());
+                            }
+                            eprintln!(
+                                "{} → {} in {:.2} s",
+                                file.display(),
+                                written.join(", "),
+                                rebuilt.elapsed.as_secs_f64()
+                            );
+                        }
+                        Err(_) => eprintln!(
+                            "{}: failed; the last good output stays; still watching",
+                            file.display()
+                        ),
+                    }
+                },
+                &|| false,
+            )
         }
         Command::Check {
             files,
@@ -273,8 +361,12 @@ fn check(
         &fonts.font_paths,
         fonts.system_fonts,
     );
+    let files: Vec<PathBuf> = pipeline::content_files(files, Path::new(""))?
+        .into_iter()
+        .map(|(content, _)| content)
+        .collect();
     let mut failed = Vec::new();
-    for file in files {
+    for file in &files {
         let diagnostics = if fix {
             match builder.fix(file) {
                 Ok(fixed) => {
@@ -312,4 +404,101 @@ fn summarise(what: &str, failed: &[String], total: usize) -> Result<(), Failure>
         format!("{} of {total} {what}: {}", failed.len(), failed.join(", ")),
     )
     .into())
+}
+
+/// `paiban build`: every document, in parallel, skipping those the cache shows are up to
+/// date. A progress bar on a terminal; otherwise one line per document, for CI logs.
+fn build(
+    builder: &Builder,
+    inputs: &[PathBuf],
+    out: &OutputArgs,
+    batch: &BatchArgs,
+) -> Result<(), Failure> {
+    let output = &out.output;
+    let mut jobs = pipeline::collect_jobs(inputs, output)?;
+    let total = jobs.len();
+    if let Some((k, n)) = batch.shard {
+        jobs = pipeline::shard(jobs, k, n);
+        eprintln!("shard {k}/{n}: {} of {total} documents", jobs.len());
+    }
+    let options = BatchOptions {
+        formats: out.formats(),
+        epub_embed_fonts: out.epub_embed_fonts,
+        force: batch.force,
+        parallel: batch
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+    };
+    let cache = Cache::new(output);
+    let json = batch.diagnostics == ReportFormat::Json;
+    let bar = (std::io::stderr().is_terminal() && jobs.len() > 1).then(|| {
+        let bar = indicatif::ProgressBar::new(jobs.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {elapsed} {wide_msg}")
+                .expect("a valid template"),
+        );
+        bar
+    });
+    let report = |job: &Job, outcome: &Outcome| {
+        let mut lines = Vec::new();
+        let diagnostics: &[paiban::Diagnostic] = match outcome {
+            Outcome::Built { warnings, .. } => warnings,
+            Outcome::Failed(failure) => &failure.0,
+            Outcome::UpToDate { .. } => &[],
+        };
+        for diagnostic in diagnostics {
+            if json {
+                println!("{}", diagnostic.to_json());
+            } else {
+                lines.push(diagnostic.to_string());
+            }
+        }
+        let names = |outputs: &[PathBuf]| {
+            outputs
+                .iter()
+                .map(|o| o.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        lines.push(match outcome {
+            Outcome::Built {
+                outputs,
+                pages: Some(pages),
+                ..
+            } => {
+                format!(
+                    "{} → {} ({pages} pages)",
+                    job.content.display(),
+                    names(outputs)
+                )
+            }
+            Outcome::Built { outputs, .. } => {
+                format!("{} → {}", job.content.display(), names(outputs))
+            }
+            Outcome::UpToDate { outputs } => {
+                format!("{}: up to date ({})", job.content.display(), names(outputs))
+            }
+            Outcome::Failed(_) => format!("{}: failed", job.content.display()),
+        });
+        match &bar {
+            Some(bar) => {
+                for line in &lines {
+                    bar.println(line);
+                }
+                bar.inc(1);
+            }
+            None => eprintln!("{}", lines.join("\n")),
+        }
+    };
+    let outcomes = builder.build_batch(&jobs, &options, Some(&cache), &report);
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    let failed: Vec<String> = jobs
+        .iter()
+        .zip(&outcomes)
+        .filter(|(_, outcome)| matches!(outcome, Outcome::Failed(_)))
+        .map(|(job, _)| job.content.display().to_string())
+        .collect();
+    summarise("documents failed", &failed, jobs.len())
 }

@@ -48,6 +48,45 @@ impl PaibanWorld {
         }
     }
 
+    /// Replaces the markup in place: the file keeps its id and typst reparses only what
+    /// changed, so its memoised work on the rest is reused (for `watch`).
+    pub fn set_markup(&mut self, markup: &str) {
+        self.main.replace(markup);
+    }
+
+    /// Re-reads the files read so far (after a layout changed); a changed source is
+    /// updated in place, like the markup.
+    pub fn refresh_files(&mut self) {
+        self.files.get_mut().expect("not poisoned").clear();
+        let ids: Vec<FileId> = self
+            .sources
+            .get_mut()
+            .expect("not poisoned")
+            .keys()
+            .copied()
+            .collect();
+        for id in ids {
+            let fresh = self.read_from_disk(id).and_then(|bytes| {
+                let text = std::str::from_utf8(&bytes).map_err(|_| FileError::InvalidUtf8)?;
+                Ok(text.strip_prefix('\u{feff}').unwrap_or(text).to_owned())
+            });
+            let sources = self.sources.get_mut().expect("not poisoned");
+            match (sources.get_mut(&id), fresh) {
+                (Some(Ok(source)), Ok(text)) => {
+                    source.replace(&text);
+                }
+                (Some(slot), Ok(text)) => *slot = Ok(Source::new(id, text)),
+                (Some(slot), Err(error)) => *slot = Err(error),
+                (None, _) => {}
+            }
+        }
+    }
+
+    /// Uses another set of fonts (after the font folders changed).
+    pub fn set_fonts(&mut self, fonts: Arc<Fonts>) {
+        self.fonts = fonts;
+    }
+
     pub fn root(&self) -> &Path {
         &self.root
     }

@@ -126,11 +126,21 @@ impl Builder {
         diagnostics
     }
 
-    /// A test for "some font draws this character", remembering answers.
+    /// A test for "some font draws this character", remembering answers in a table by
+    /// code point (a document has a million characters but a few thousand distinct ones).
     fn coverage(&self) -> impl FnMut(char) -> bool + '_ {
+        const UNKNOWN: u8 = 0;
+        const COVERED: u8 = 1;
+        const MISSING: u8 = 2;
         let fonts = self.fonts();
-        let mut known: HashMap<char, bool> = HashMap::new();
-        move |c| *known.entry(c).or_insert_with(|| fonts.covers(c))
+        let mut known = vec![UNKNOWN; 0x11_0000];
+        move |c| {
+            let slot = &mut known[c as usize];
+            if *slot == UNKNOWN {
+                *slot = if fonts.covers(c) { COVERED } else { MISSING };
+            }
+            *slot == COVERED
+        }
     }
 
     /// Refuses a document with characters no font draws, each located in `content`.

@@ -1,8 +1,13 @@
 //! The stages strung together: load → passes → markup → compile → PDF on disk; and
 //! `check`, which runs the passes that judge content without writing output.
 
+mod batch;
+mod cache;
 mod check;
+pub mod watch;
 
+pub use batch::{BatchOptions, Formats, Job, Outcome, collect_jobs, content_files, shard};
+pub use cache::Cache;
 pub use check::Fixed;
 
 use std::path::{Path, PathBuf};
@@ -57,6 +62,8 @@ pub struct Builder {
     pub project: Project,
     /// Build PDFs even when some characters are in no font (they print as empty boxes).
     pub allow_missing_glyphs: bool,
+    /// Fail a build that has warnings, writing nothing.
+    pub deny_warnings: bool,
     font_options: FontOptions,
     fonts: OnceLock<Arc<Fonts>>,
 }
@@ -70,12 +77,37 @@ impl Builder {
         Self {
             project,
             allow_missing_glyphs: false,
+            deny_warnings: false,
             font_options: FontOptions {
                 dirs,
                 system: system_fonts,
             },
             fonts: OnceLock::new(),
         }
+    }
+
+    /// The same settings, with fonts to be found again (after the font folders changed).
+    pub fn with_fresh_fonts(&self) -> Self {
+        Self {
+            project: self.project.clone(),
+            allow_missing_glyphs: self.allow_missing_glyphs,
+            deny_warnings: self.deny_warnings,
+            font_options: self.font_options.clone(),
+            fonts: OnceLock::new(),
+        }
+    }
+
+    /// The folders fonts are found in (for `--system-fonts`, the usual system folders).
+    pub fn font_dirs(&self) -> Vec<PathBuf> {
+        let mut dirs = self.font_options.dirs.clone();
+        if self.font_options.system {
+            dirs.extend(["/usr/share/fonts", "/usr/local/share/fonts"].map(PathBuf::from));
+            if let Some(home) = std::env::var_os("HOME").map(PathBuf::from) {
+                dirs.push(home.join(".fonts"));
+                dirs.push(home.join(".local/share/fonts"));
+            }
+        }
+        dirs
     }
 
     pub fn fonts(&self) -> &Arc<Fonts> {
@@ -102,22 +134,48 @@ impl Builder {
             self.refuse_missing_glyphs(document, content)?;
         }
         let markup = writers::typst::write(document, &content.display().to_string());
-        let stem = stem(content);
         let world = PaibanWorld::new(
             &self.project.root,
             self.fonts().clone(),
-            &main_path(&stem),
+            &main_path(&stem(content)),
             markup,
             source_date_epoch(),
         );
-        let compiled = compile_pdf(&world)?;
-        let output = out_dir.join(format!("{stem}.pdf"));
+        self.write_compiled(&world, content, out_dir)
+    }
+
+    /// Compiles `world` and writes the PDF for `content` into `out_dir`.
+    fn write_compiled(
+        &self,
+        world: &PaibanWorld,
+        content: &Path,
+        out_dir: &Path,
+    ) -> Result<Built, Failure> {
+        let compiled = self.compile(world)?;
+        let output = out_dir.join(format!("{}.pdf", stem(content)));
         write_atomically(&output, &compiled.pdf)?;
         Ok(Built {
             output,
             pages: compiled.pages,
             warnings: compiled.warnings,
         })
+    }
+
+    /// Compiles the world's markup to PDF bytes; with `deny_warnings`, warnings fail it.
+    pub fn compile(&self, world: &PaibanWorld) -> Result<crate::engine::CompileOutput, Failure> {
+        let compiled = compile_pdf(world)?;
+        if self.deny_warnings && !compiled.warnings.is_empty() {
+            let denied = compiled
+                .warnings
+                .into_iter()
+                .map(|warning| Diagnostic {
+                    severity: crate::diag::Severity::Error,
+                    ..warning.with_hint("a warning fails the build under --deny-warnings")
+                })
+                .collect();
+            return Err(Failure(denied));
+        }
+        Ok(compiled)
     }
 
     /// Builds `content` into `out_dir/<stem>.epub`, with the layout's `epub.css`, and with

@@ -1,0 +1,213 @@
+//! `paiban watch`: rebuild one document whenever its content, its layout or a font changes.
+//!
+//! One [`Session`] keeps one typst World for its whole life. A content edit replaces the
+//! markup in place and a layout edit updates the changed sources in place, so typst's
+//! memoisation (comemo) reuses everything the edit did not touch; old cache entries are
+//! evicted after each build. A build that fails is reported and leaves the last good
+//! output where it is.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use notify::{RecursiveMode, Watcher};
+
+use super::{Builder, Built, Formats, load, main_path, source_date_epoch, stem};
+use crate::diag::{Diagnostic, Failure};
+use crate::engine::PaibanWorld;
+use crate::writers;
+
+/// What changed since the last build.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Changes {
+    pub content: bool,
+    pub layout: bool,
+    pub fonts: bool,
+}
+
+impl Changes {
+    pub fn any(self) -> bool {
+        self.content || self.layout || self.fonts
+    }
+}
+
+/// One watched document and the World it is compiled in.
+pub struct Session {
+    builder: Builder,
+    content: PathBuf,
+    out_dir: PathBuf,
+    formats: Formats,
+    epub_embed_fonts: bool,
+    world: Option<PaibanWorld>,
+}
+
+/// The result of one rebuild.
+#[derive(Debug)]
+pub struct Rebuilt {
+    pub pdf: Option<Built>,
+    pub epub: Option<PathBuf>,
+    pub elapsed: Duration,
+}
+
+impl Session {
+    pub fn new(
+        builder: Builder,
+        content: &Path,
+        out_dir: &Path,
+        formats: Formats,
+        epub_embed_fonts: bool,
+    ) -> Self {
+        Self {
+            builder,
+            content: content.to_path_buf(),
+            out_dir: out_dir.to_path_buf(),
+            formats,
+            epub_embed_fonts,
+            world: None,
+        }
+    }
+
+    pub fn builder(&self) -> &Builder {
+        &self.builder
+    }
+
+    /// Rebuilds after `changes` (the first call builds from scratch).
+    pub fn rebuild(&mut self, changes: Changes) -> Result<Rebuilt, Failure> {
+        let started = Instant::now();
+        if changes.fonts {
+            self.builder = self.builder.with_fresh_fonts();
+            if let Some(world) = &mut self.world {
+                world.set_fonts(self.builder.fonts().clone());
+            }
+        }
+        if changes.layout
+            && let Some(world) = &mut self.world
+        {
+            world.refresh_files();
+        }
+        let document = load(&self.content, &self.builder.project)?;
+        let mut rebuilt = Rebuilt {
+            pdf: None,
+            epub: None,
+            elapsed: Duration::ZERO,
+        };
+        if self.formats.pdf {
+            if !self.builder.allow_missing_glyphs {
+                self.builder
+                    .refuse_missing_glyphs(&document, &self.content)?;
+            }
+            let markup = writers::typst::write(&document, &self.content.display().to_string());
+            let world = match &mut self.world {
+                Some(world) => {
+                    world.set_markup(&markup);
+                    world
+                }
+                None => self.world.insert(PaibanWorld::new(
+                    &self.builder.project.root,
+                    self.builder.fonts().clone(),
+                    &main_path(&stem(&self.content)),
+                    markup,
+                    source_date_epoch(),
+                )),
+            };
+            let built = self
+                .builder
+                .write_compiled(world, &self.content, &self.out_dir);
+            // Keep the memoised work of recent builds only, so memory stays flat.
+            typst::comemo::evict(10);
+            rebuilt.pdf = Some(built?);
+        }
+        if self.formats.epub {
+            rebuilt.epub = Some(self.builder.write_epub(
+                &document,
+                &self.content,
+                &self.out_dir,
+                self.epub_embed_fonts,
+            )?);
+        }
+        rebuilt.elapsed = started.elapsed();
+        Ok(rebuilt)
+    }
+
+    /// Which of the watched inputs `path` belongs to.
+    fn classify(&self, path: &Path, content: &Path, changes: &mut Changes) {
+        let root = &self.builder.project.root;
+        if path == content {
+            changes.content = true;
+        } else if path.starts_with(root.join("layouts")) {
+            changes.layout = true;
+        } else if self
+            .builder
+            .font_dirs()
+            .iter()
+            .any(|dir| path.starts_with(dir))
+        {
+            changes.fonts = true;
+        }
+    }
+
+    /// Builds, then rebuilds on every change until `stop` says so (never, from the CLI).
+    /// `report` hears about each build.
+    pub fn run(
+        &mut self,
+        report: &mut dyn FnMut(&Result<Rebuilt, Failure>),
+        stop: &dyn Fn() -> bool,
+    ) -> Result<(), Failure> {
+        let name = self.content.display().to_string();
+        let fail = |e: notify::Error| Diagnostic::error(&name, format!("cannot watch: {e}"));
+        let content = std::path::absolute(&self.content)
+            .map_err(|e| Diagnostic::error(&name, format!("cannot resolve the path: {e}")))?;
+        let (sender, events) = mpsc::channel();
+        let mut watcher = notify::recommended_watcher(sender).map_err(fail)?;
+        // The content's folder, not the file: editors save by writing a new file and
+        // renaming it over the old one.
+        let folder = content.parent().unwrap_or(Path::new("/"));
+        watcher
+            .watch(folder, RecursiveMode::NonRecursive)
+            .map_err(fail)?;
+        watcher
+            .watch(
+                &self.builder.project.root.join("layouts"),
+                RecursiveMode::Recursive,
+            )
+            .map_err(fail)?;
+        for dir in self.builder.font_dirs() {
+            if dir.is_dir() {
+                watcher
+                    .watch(&dir, RecursiveMode::Recursive)
+                    .map_err(fail)?;
+            }
+        }
+        let content = folder.join(content.file_name().unwrap_or_default());
+        report(&self.rebuild(Changes {
+            content: true,
+            ..Changes::default()
+        }));
+        while !stop() {
+            let first = match events.recv_timeout(Duration::from_millis(200)) {
+                Ok(event) => event,
+                Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                Err(mpsc::RecvTimeoutError::Disconnected) => break,
+            };
+            let mut changes = Changes::default();
+            let mut take = |event: notify::Result<notify::Event>| {
+                if let Ok(event) = event
+                    && !event.kind.is_access()
+                {
+                    for path in &event.paths {
+                        self.classify(path, &content, &mut changes);
+                    }
+                }
+            };
+            take(first);
+            // An editor's save is several events; let them settle into one rebuild.
+            while let Ok(event) = events.recv_timeout(Duration::from_millis(30)) {
+                take(event);
+            }
+            if changes.any() {
+                report(&self.rebuild(changes));
+            }
+        }
+        Ok(())
+    }
+}

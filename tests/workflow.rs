@@ -1,0 +1,369 @@
+//! CI and editing workflow: batch builds of folders, the build cache, shards, JSON
+//! diagnostics, --deny-warnings, and `watch`.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use common::project_root;
+use serde_json::Value;
+
+const GOOD: &str = "title: 测试\nbody:\n  - 正文。\n";
+
+/// A project of its own (a copy of the layouts; the bundled fonts by --font-path), so a
+/// test can change a layout without touching the real one.
+fn scratch_project() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let from = project_root().join("layouts");
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let to = dir
+            .path()
+            .join("layouts")
+            .join(entry.path().strip_prefix(&from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&to).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &to).unwrap();
+        }
+    }
+    dir
+}
+
+fn paiban(args: &[&str], cwd: &Path) -> Output {
+    command(args, cwd).output().unwrap()
+}
+
+fn command(args: &[&str], cwd: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_paiban"));
+    command
+        .args(args)
+        .arg("--font-path")
+        .arg(project_root().join("fonts"))
+        .current_dir(cwd);
+    command
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn write(path: &Path, text: &str) {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).unwrap();
+    }
+    std::fs::write(path, text).unwrap();
+}
+
+#[test]
+fn a_folder_builds_every_document_and_the_cache_skips_unchanged_ones() {
+    let project = scratch_project();
+    let root = project.path();
+    write(&root.join("content/a.yaml"), GOOD);
+    write(
+        &root.join("content/b.yaml"),
+        "title: 乙\nbody:\n  - 乙文。\n",
+    );
+    write(
+        &root.join("content/part/c.yml"),
+        "title: 丙\nbody:\n  - 丙文。\n",
+    );
+    write(&root.join("content/notes.txt"), "not content");
+    let build = |extra: &[&str]| {
+        let mut args = vec!["build", "content", "-o", "out"];
+        args.extend_from_slice(extra);
+        let output = paiban(&args, root);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        stderr(&output)
+    };
+
+    let first = build(&[]);
+    for pdf in ["out/a.pdf", "out/b.pdf", "out/part/c.pdf"] {
+        assert!(root.join(pdf).is_file(), "{pdf}: {first}");
+    }
+    // Not a terminal: one line per document, for CI logs.
+    assert_eq!(
+        first.lines().filter(|l| l.contains(" → ")).count(),
+        3,
+        "{first}"
+    );
+
+    let second = build(&[]);
+    assert_eq!(second.matches("up to date").count(), 3, "{second}");
+
+    write(
+        &root.join("content/b.yaml"),
+        "title: 乙\nbody:\n  - 乙文改了。\n",
+    );
+    let edited = build(&[]);
+    assert_eq!(edited.matches("up to date").count(), 2, "{edited}");
+    assert!(edited.contains("content/b.yaml → "), "{edited}");
+
+    // Touching the layout (no change in bytes) rebuilds everything.
+    let template = root.join("layouts/whitepaper/template.typ");
+    let file = std::fs::File::options()
+        .append(true)
+        .open(&template)
+        .unwrap();
+    file.set_modified(std::time::SystemTime::now() + Duration::from_secs(5))
+        .unwrap();
+    assert_eq!(build(&[]).matches("up to date").count(), 0);
+
+    // So do a deleted output, other options, and --force.
+    std::fs::remove_file(root.join("out/a.pdf")).unwrap();
+    assert_eq!(build(&[]).matches("up to date").count(), 2);
+    assert_eq!(
+        build(&["--format", "pdf,epub"])
+            .matches("up to date")
+            .count(),
+        0
+    );
+    assert_eq!(
+        build(&["--format", "pdf,epub", "--force"])
+            .matches("up to date")
+            .count(),
+        0
+    );
+
+    // The cache is safe to delete.
+    std::fs::remove_dir_all(root.join("out/.paiban-cache")).unwrap();
+    assert_eq!(
+        build(&["--format", "pdf,epub"])
+            .matches("up to date")
+            .count(),
+        0
+    );
+    assert_eq!(
+        build(&["--format", "pdf,epub"])
+            .matches("up to date")
+            .count(),
+        3
+    );
+}
+
+#[test]
+fn shards_partition_the_collection() {
+    let project = scratch_project();
+    let root = project.path();
+    let names: Vec<String> = (0..7).map(|i| format!("doc{i}")).collect();
+    for name in &names {
+        write(&root.join(format!("content/{name}.yaml")), GOOD);
+    }
+    let mut built: Vec<String> = Vec::new();
+    for k in 1..=3 {
+        let out = format!("out{k}");
+        let shard = format!("{k}/3");
+        let output = paiban(&["build", "content", "-o", &out, "--shard", &shard], root);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let mut mine: Vec<String> = std::fs::read_dir(root.join(&out))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter_map(|name| name.strip_suffix(".pdf").map(str::to_owned))
+            .collect();
+        assert!((2..=3).contains(&mine.len()), "shard {shard}: {mine:?}");
+        built.append(&mut mine);
+    }
+    built.sort();
+    assert_eq!(built, names, "every document in exactly one shard");
+    for bad in ["0/3", "4/3", "1/0", "x"] {
+        let output = paiban(&["build", "content", "--shard", bad], root);
+        assert_eq!(output.status.code(), Some(2), "--shard {bad}");
+    }
+}
+
+#[test]
+fn json_diagnostics_parse_with_positions_and_failures_do_not_stop_others() {
+    let project = scratch_project();
+    let root = project.path();
+    write(&root.join("content/good.yaml"), GOOD);
+    write(
+        &root.join("content/bad.yaml"),
+        "title: 坏\nbody:\n  - heading: 标题\n    levle: 2\n",
+    );
+    let output = paiban(
+        &["build", "content", "-o", "out", "--diagnostics", "json"],
+        root,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(root.join("out/good.pdf").is_file());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let diagnostics: Vec<Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(diagnostics.len(), 1, "{stdout}");
+    let d = &diagnostics[0];
+    assert!(d["file"].as_str().unwrap().ends_with("bad.yaml"));
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(4), Some(5))
+    );
+    assert_eq!(d["severity"], "error");
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown key `levle`")
+    );
+    assert!(d["hints"].is_array() && d.get("code").is_some());
+
+    // A Typst error in a layout is located in the layout file.
+    let template = root.join("layouts/whitepaper/template.typ");
+    let text = std::fs::read_to_string(&template).unwrap();
+    std::fs::write(&template, format!("{text}\n#let broken = (1 +)\n")).unwrap();
+    let output = paiban(
+        &[
+            "build",
+            "content/good.yaml",
+            "-o",
+            "out",
+            "--diagnostics",
+            "json",
+        ],
+        root,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let first: Value = serde_json::from_str(stdout.lines().next().unwrap()).unwrap();
+    assert!(
+        first["file"].as_str().unwrap().ends_with("template.typ"),
+        "{stdout}"
+    );
+    assert_eq!(
+        first["line"].as_u64(),
+        Some(text.lines().count() as u64 + 2),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn deny_warnings_fails_a_document_with_warnings_and_writes_nothing() {
+    let project = scratch_project();
+    let root = project.path();
+    // Empty strong emphasis in the layout makes Typst warn.
+    let template = root.join("layouts/whitepaper/template.typ");
+    let text = std::fs::read_to_string(&template).unwrap();
+    std::fs::write(&template, format!("{text}\n#let warns = [**]\n")).unwrap();
+    write(&root.join("doc.yaml"), GOOD);
+
+    let output = paiban(&["build", "doc.yaml", "-o", "out"], root);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(stderr(&output).contains("warning"), "{}", stderr(&output));
+    std::fs::remove_dir_all(root.join("out")).unwrap();
+
+    let output = paiban(&["build", "doc.yaml", "-o", "out", "--deny-warnings"], root);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("--deny-warnings"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(!root.join("out/doc.pdf").exists());
+}
+
+/// `paiban watch` in the background, with its standard error read line by line.
+struct Watch {
+    child: Child,
+    lines: mpsc::Receiver<String>,
+    seen: Vec<String>,
+}
+
+impl Watch {
+    fn start(root: &Path, content: &str) -> Self {
+        let mut child = command(&["watch", content, "-o", "out"], root)
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (sender, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Self {
+            child,
+            lines,
+            seen: Vec::new(),
+        }
+    }
+
+    /// Waits for a line containing `text`, and returns it.
+    fn expect(&mut self, text: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while Instant::now() < deadline {
+            if let Ok(line) = self.lines.recv_timeout(Duration::from_millis(200)) {
+                self.seen.push(line.clone());
+                if line.contains(text) {
+                    return line;
+                }
+            }
+        }
+        panic!("no line with {text:?}; saw:\n{}", self.seen.join("\n"));
+    }
+}
+
+impl Drop for Watch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Replaces a file the way editors save: a new file renamed over the old one.
+fn save(path: &Path, text: &str) {
+    let temporary = path.with_extension("saving");
+    std::fs::write(&temporary, text).unwrap();
+    std::fs::rename(&temporary, path).unwrap();
+}
+
+fn pdf_text(pdf: &Path) -> String {
+    common::poppler("pdftotext", &["-enc", "UTF-8"], pdf)
+}
+
+#[test]
+fn watch_rebuilds_on_edits_and_survives_a_broken_one() {
+    let project = scratch_project();
+    let root = project.path();
+    let content = root.join("doc.yaml");
+    let pdf = root.join("out/doc.pdf");
+    write(&content, GOOD);
+    let mut watch = Watch::start(root, "doc.yaml");
+    watch.expect("doc.yaml → ");
+    assert!(pdf_text(&pdf).contains("正文。"));
+
+    save(&content, "title: 测试\nbody:\n  - 第二版正文。\n");
+    watch.expect("doc.yaml → ");
+    assert!(pdf_text(&pdf).contains("第二版正文。"));
+
+    // A broken edit: located error, the last good PDF stays, watching goes on.
+    let good = std::fs::read(&pdf).unwrap();
+    save(
+        &content,
+        "title: 测试\nbody:\n  - heading: 标题\n    level: 9\n",
+    );
+    let error = watch.expect("error");
+    assert!(error.contains("doc.yaml:4:12"), "{error}");
+    watch.expect("the last good output stays");
+    assert_eq!(std::fs::read(&pdf).unwrap(), good);
+
+    save(&content, "title: 测试\nbody:\n  - 第三版正文。\n");
+    watch.expect("doc.yaml → ");
+    assert!(pdf_text(&pdf).contains("第三版正文。"));
+
+    // A layout edit rebuilds too.
+    let template = root.join("layouts/whitepaper/template.typ");
+    let text = std::fs::read_to_string(&template).unwrap();
+    let marked = text.replacen("body,\n) = {\n", "body,\n) = {\n  [版式已改]\n", 1);
+    assert_ne!(marked, text, "the layout function was found");
+    save(&template, &marked);
+    watch.expect("doc.yaml → ");
+    assert!(pdf_text(&pdf).contains("版式已改"));
+}
