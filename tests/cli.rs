@@ -36,7 +36,7 @@ fn a_broken_file_fails_with_its_location_and_writes_nothing() {
     let output = paiban(&["build", "doc.yaml", "-o", "out"], dir.path());
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        stderr(&output).contains("doc.yaml:4:12: error:"),
+        stderr(&output).contains("doc.yaml:4:12: error[content]:"),
         "{}",
         stderr(&output)
     );
@@ -103,7 +103,7 @@ fn a_missing_file_is_an_error_not_a_crash() {
     let output = paiban(&["build", "nope.yaml"], dir.path());
     assert_eq!(output.status.code(), Some(1));
     assert!(
-        stderr(&output).contains("nope.yaml: error: cannot read"),
+        stderr(&output).contains("nope.yaml: error[input]: cannot read"),
         "{}",
         stderr(&output)
     );
@@ -192,7 +192,7 @@ fn typst_errors_in_a_layout_are_located() {
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
     assert!(
-        message.contains("template.typ:6:3: error: unknown variable: undefined-thing"),
+        message.contains("template.typ:6:3: error[typst]: unknown variable: undefined-thing"),
         "{message}"
     );
 }

@@ -242,7 +242,7 @@ fn encodings() {
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("bad.txt:2:1: error: invalid UTF-8"),
+        stderr.contains("bad.txt:2:1: error[input]: invalid UTF-8"),
         "{stderr}"
     );
 

@@ -69,6 +69,7 @@ fn convert(world: &PaibanWorld, diagnostic: &SourceDiagnostic) -> Diagnostic {
     let mut out = Diagnostic {
         severity,
         hints: diagnostic.hints.iter().map(|h| h.v.to_string()).collect(),
+        code: Some("typst".to_owned()),
         ..Diagnostic::error(
             world.display_path(world.main()),
             diagnostic.message.to_string(),

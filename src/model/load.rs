@@ -37,6 +37,10 @@ pub fn load_file(path: &Path) -> Result<Document, Diagnostic> {
 /// Reads a file that must be UTF-8, locating the first invalid byte by line and column.
 /// `what` names the kind of file in the message ("content files").
 pub fn read_utf8(path: &Path, what: &str) -> Result<String, Diagnostic> {
+    read_utf8_text(path, what).map_err(|d| d.with_code("input"))
+}
+
+fn read_utf8_text(path: &Path, what: &str) -> Result<String, Diagnostic> {
     let name = path.display().to_string();
     let bytes =
         std::fs::read(path).map_err(|e| Diagnostic::error(&name, format!("cannot read: {e}")))?;
@@ -60,6 +64,10 @@ pub fn read_utf8(path: &Path, what: &str) -> Result<String, Diagnostic> {
 
 /// Parses content text; `name` is the file name used in diagnostics.
 pub fn load_str(text: &str, name: &str) -> Result<Document, Diagnostic> {
+    load_document(text, name).map_err(|d| d.with_code("content"))
+}
+
+fn load_document(text: &str, name: &str) -> Result<Document, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let is_blank = text.lines().all(|line| {
         let line = line.trim();
