@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use paiban::diag::Failure;
+use paiban::model::{Paper, PrintSettings};
 use paiban::pipeline::watch::Session;
 use paiban::pipeline::{self, BatchOptions, Builder, Cache, Formats, Job, Outcome};
 use paiban::project::Project;
@@ -29,6 +30,55 @@ struct FontArgs {
     /// The project folder holding layouts/ and fonts/ [default: found above the content]
     #[arg(long, value_name = "DIR")]
     root: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct PrintArgs {
+    /// Trim size: A4, A5, B5, 16k, 32k-large, 32k, or WxHmm such as 150x230mm
+    /// [default: the content's `paper`, else the layout's]
+    #[arg(long, value_name = "NAME|WxHmm", value_parser = parse_paper)]
+    paper: Option<Paper>,
+    /// Bleed outside the trim, such as 3mm; the PDF gets a BleedBox.
+    #[arg(long, value_name = "MM", value_parser = parse_bleed, default_value = "0mm")]
+    bleed: f64,
+    /// Draw crop marks outside the bleed.
+    #[arg(long)]
+    crop_marks: bool,
+    /// Print on both sides: inside and outside margins, verso and recto running heads.
+    #[arg(long)]
+    two_sided: bool,
+    /// PDF standards to conform to, comma-separated: a-2b, a-2u, a-2a, ua-1, 1.7, …
+    #[arg(
+        long,
+        value_delimiter = ',',
+        value_name = "a-2b,ua-1",
+        value_parser = clap::builder::PossibleValuesParser::new(paiban::engine::compile::STANDARD_NAMES),
+    )]
+    pdf_standard: Vec<String>,
+}
+
+impl PrintArgs {
+    fn apply(&self, builder: &mut Builder) {
+        builder.print = self.settings();
+        builder.pdf_standards = self.pdf_standard.clone();
+    }
+
+    fn settings(&self) -> PrintSettings {
+        PrintSettings {
+            paper: self.paper,
+            bleed_mm: self.bleed,
+            crop_marks: self.crop_marks,
+            two_sided: self.two_sided,
+        }
+    }
+}
+
+fn parse_paper(text: &str) -> Result<Paper, String> {
+    Paper::parse(text)
+}
+
+fn parse_bleed(text: &str) -> Result<f64, String> {
+    paiban::model::print::parse_mm(text)
 }
 
 #[derive(clap::Args)]
@@ -123,6 +173,8 @@ enum Command {
         #[command(flatten)]
         out: OutputArgs,
         #[command(flatten)]
+        print: PrintArgs,
+        #[command(flatten)]
         batch: BatchArgs,
         #[command(flatten)]
         fonts: FontArgs,
@@ -133,6 +185,8 @@ enum Command {
         file: PathBuf,
         #[command(flatten)]
         out: OutputArgs,
+        #[command(flatten)]
+        print: PrintArgs,
         /// How to print diagnostics: text on standard error, or JSON lines on standard output.
         #[arg(long, value_enum, default_value = "text")]
         diagnostics: ReportFormat,
@@ -167,6 +221,8 @@ enum Command {
         /// The project folder holding layouts/ [default: found above the content]
         #[arg(long, value_name = "DIR")]
         root: Option<PathBuf>,
+        #[command(flatten)]
+        print: PrintArgs,
     },
     /// Recover the structure of a plain-text document as content YAML.
     Import {
@@ -212,6 +268,7 @@ fn run(command: Command) -> Result<(), Failure> {
         Command::Build {
             inputs,
             out,
+            print,
             batch,
             fonts,
         } => {
@@ -222,11 +279,13 @@ fn run(command: Command) -> Result<(), Failure> {
             );
             builder.allow_missing_glyphs = out.allow_missing_glyphs;
             builder.deny_warnings = batch.deny_warnings;
+            print.apply(&mut builder);
             build(&builder, &inputs, &out, &batch)
         }
         Command::Watch {
             file,
             out,
+            print,
             diagnostics,
             fonts,
         } => {
@@ -236,6 +295,7 @@ fn run(command: Command) -> Result<(), Failure> {
                 fonts.system_fonts,
             );
             builder.allow_missing_glyphs = out.allow_missing_glyphs;
+            print.apply(&mut builder);
             let mut session = Session::new(
                 builder,
                 &file,
@@ -294,9 +354,14 @@ fn run(command: Command) -> Result<(), Failure> {
             deny_warnings,
             fonts,
         } => check(&files, fix, format, deny_warnings, &fonts),
-        Command::Typst { file, output, root } => {
+        Command::Typst {
+            file,
+            output,
+            root,
+            print,
+        } => {
             let project = project(root.as_deref(), &file)?;
-            let markup = pipeline::markup(&file, &project)?;
+            let markup = pipeline::markup(&file, &project, &print.settings())?;
             match output {
                 Some(path) => pipeline::write_atomically(&path, markup.as_bytes()),
                 None => {

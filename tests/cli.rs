@@ -160,7 +160,7 @@ fn project_with_layout(template: &str) -> tempfile::TempDir {
 const MINIMAL_LAYOUT: &str = "#let sidebar(number: none, title: none, body) = body\n\
     #let dateline(body) = body\n\
     #let layout(title: none, subtitle: none, authors: (), date: none, lang: \"zh\", \
-    region: none, source: none, body) = {\n  set text(font: FONT)\n  body\n}\n";
+    region: none, source: none, ..print, body) = {\n  set text(font: FONT)\n  body\n}\n";
 
 #[test]
 fn an_unknown_font_family_fails_the_build() {

@@ -52,7 +52,8 @@ fn the_typst_cli_compiles_the_emitted_markup_to_the_same_pages() {
     let dir = tempfile::tempdir_in(scratch_parent).unwrap();
     let content = root.join("content/whitepaper.yaml");
 
-    let markup = paiban::pipeline::markup(&content, &builder().project).unwrap();
+    let markup =
+        paiban::pipeline::markup(&content, &builder().project, &Default::default()).unwrap();
     let typ = dir.path().join("whitepaper.typ");
     std::fs::write(&typ, markup).unwrap();
     let cli_pdf = dir.path().join("cli.pdf");

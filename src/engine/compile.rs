@@ -1,14 +1,74 @@
 //! Compilation to PDF, and typst's diagnostics turned into located [`Diagnostic`]s.
 
+use serde::Deserialize;
+use serde::de::IntoDeserializer;
 use typst::World;
 use typst::WorldExt;
 use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
+use typst::foundations::Datetime;
 use typst::foundations::Smart;
 use typst_layout::PagedDocument;
-use typst_pdf::PdfOptions;
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use super::world::PaibanWorld;
 use crate::diag::{Diagnostic, Failure, Severity};
+
+/// How the PDF is written.
+#[derive(Debug, Clone, Default)]
+pub struct PdfSettings {
+    /// Standards typst enforces and declares, by typst's names (`a-2b`, `ua-1`, `1.7`).
+    pub standards: Vec<String>,
+    /// Add a BleedBox this far outside the TrimBox on every page.
+    pub bleed_box_mm: Option<f64>,
+    /// The creation time (Unix seconds) for documents without a date; PDF/A needs one.
+    pub timestamp: Option<i64>,
+}
+
+/// The standard names typst accepts.
+pub const STANDARD_NAMES: &[&str] = &[
+    "1.4", "1.5", "1.6", "1.7", "2.0", "a-1b", "a-1a", "a-2b", "a-2u", "a-2a", "a-3b", "a-3u",
+    "a-3a", "a-4", "a-4f", "a-4e", "ua-1",
+];
+
+fn standards(names: &[String]) -> Result<PdfStandards, Diagnostic> {
+    let mut list = Vec::new();
+    for name in names {
+        let standard = PdfStandard::deserialize(name.as_str().into_deserializer()).map_err(
+            |_: serde::de::value::Error| {
+                Diagnostic::error(
+                    "paiban",
+                    format!(
+                        "unknown PDF standard `{name}`: expected one of {}",
+                        STANDARD_NAMES.join(", ")
+                    ),
+                )
+            },
+        )?;
+        list.push(standard);
+    }
+    PdfStandards::new(&list).map_err(|e| {
+        let mut diagnostic = Diagnostic::error(
+            "paiban",
+            format!("PDF standards {}: {}", names.join(", "), e.message()),
+        );
+        diagnostic.hints = e.hints().iter().map(|h| h.to_string()).collect();
+        diagnostic
+    })
+}
+
+fn timestamp(seconds: i64) -> Option<Timestamp> {
+    let (year, month, day) = crate::model::civil_from_days(seconds.div_euclid(86_400));
+    let second_of_day = seconds.rem_euclid(86_400);
+    let datetime = Datetime::from_ymd_hms(
+        year,
+        month,
+        day,
+        (second_of_day / 3600) as u8,
+        (second_of_day / 60 % 60) as u8,
+        (second_of_day % 60) as u8,
+    )?;
+    Some(Timestamp::new_utc(datetime))
+}
 
 pub struct CompileOutput {
     pub pdf: Vec<u8>,
@@ -21,7 +81,8 @@ pub struct CompileOutput {
 ///
 /// Fonts are part of the contract: a warning that a font family is unknown fails the
 /// build instead of letting typst fall back to whatever covers the text.
-pub fn compile_pdf(world: &PaibanWorld) -> Result<CompileOutput, Failure> {
+pub fn compile_pdf(world: &PaibanWorld, settings: &PdfSettings) -> Result<CompileOutput, Failure> {
+    let standards = standards(&settings.standards)?;
     let result = typst::compile::<PagedDocument>(world);
     let mut warnings: Vec<Diagnostic> = result.warnings.iter().map(|w| convert(world, w)).collect();
     for warning in &mut warnings {
@@ -50,10 +111,16 @@ pub fn compile_pdf(world: &PaibanWorld) -> Result<CompileOutput, Failure> {
             "paiban {} (Typst 0.15.1)",
             env!("CARGO_PKG_VERSION")
         ))),
+        standards,
+        timestamp: settings.timestamp.and_then(timestamp),
         ..PdfOptions::default()
     };
-    let pdf = typst_pdf::pdf(&document, &options)
+    let mut pdf = typst_pdf::pdf(&document, &options)
         .map_err(|errors| Failure(errors.iter().map(|e| convert(world, e)).collect()))?;
+    if let Some(bleed) = settings.bleed_box_mm {
+        pdf = super::boxes::add_bleed_box(&pdf, bleed)
+            .map_err(|e| Diagnostic::error(world.display_path(world.main()), e))?;
+    }
     Ok(CompileOutput {
         pdf,
         pages: document.pages().len(),

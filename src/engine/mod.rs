@@ -2,10 +2,11 @@
 //! A [`world::PaibanWorld`] serves sources, layouts and fonts; [`compile`] turns markup
 //! into a PDF and typst's diagnostics into ours.
 
+pub mod boxes;
 pub mod compile;
 pub mod fonts;
 pub mod world;
 
-pub use compile::{CompileOutput, compile_pdf};
+pub use compile::{CompileOutput, PdfSettings, compile_pdf};
 pub use fonts::{FontOptions, Fonts};
 pub use world::PaibanWorld;

@@ -10,6 +10,7 @@ use std::path::Path;
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use super::print::{Paper, parse_font_size};
 use super::{Block, DEFAULT_LAYOUT, Date, Document, Heading, LanguageTag, Sidebar};
 use crate::diag::Diagnostic;
 
@@ -22,6 +23,10 @@ const DOCUMENT_KEYS: &[&str] = &[
     "source",
     "identifier",
     "layout",
+    "paper",
+    "size",
+    "toc-depth",
+    "colophon",
     "body",
 ];
 const BLOCK_KEYS: &[&str] = &[
@@ -206,6 +211,10 @@ impl<'de> Visitor<'de> for DocumentVisitor {
         let mut source = None;
         let mut identifier = None;
         let mut layout = DEFAULT_LAYOUT.to_owned();
+        let mut paper = None;
+        let mut size = None;
+        let mut toc_depth = None;
+        let mut colophon = None;
         let mut body = None;
         let context = "the document";
         while let Some(key) = map.next_key_seed(KeySeed {
@@ -222,6 +231,10 @@ impl<'de> Visitor<'de> for DocumentVisitor {
                 "source" => source = Some(map.next_value::<Text>()?.0),
                 "identifier" => identifier = Some(map.next_value::<Text>()?.0),
                 "layout" => layout = map.next_value::<LayoutName>()?.0,
+                "paper" => paper = Some(map.next_value::<PaperValue>()?.0),
+                "size" => size = Some(map.next_value::<SizeValue>()?.0),
+                "toc-depth" => toc_depth = Some(map.next_value::<TocDepth>()?.0),
+                "colophon" => colophon = Some(map.next_value::<Text>()?.0),
                 "body" => body = Some(map.next_value::<Body>()?.0),
                 _ => unreachable!("KeySeed only yields allowed keys"),
             }
@@ -235,6 +248,10 @@ impl<'de> Visitor<'de> for DocumentVisitor {
             source,
             identifier,
             layout,
+            paper,
+            size,
+            toc_depth,
+            colophon,
             body: body.ok_or_else(|| de::Error::custom(missing("body", context)))?,
         })
     }
@@ -263,6 +280,10 @@ impl<'de, T> Visitor<'de> for Checked<T> {
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<T, E> {
+        (self.check)(&v.to_string()).map_err(E::custom)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
         (self.check)(&v.to_string()).map_err(E::custom)
     }
 }
@@ -327,6 +348,32 @@ checked_value!(LayoutName(String), deserialize_str, "a layout name", |v| {
         ))
     }
 });
+
+checked_value!(
+    PaperValue(Paper),
+    deserialize_str,
+    "a paper size such as A5, 16k or 150x230mm",
+    |v| Paper::parse(v)
+);
+
+checked_value!(
+    SizeValue(f64),
+    deserialize_any,
+    "a type size: a 字号 such as 五号, or points such as 10.5pt",
+    |v| parse_font_size(v)
+);
+
+checked_value!(
+    TocDepth(u8),
+    deserialize_i64,
+    "a table-of-contents depth: 0 (none) to 5",
+    |v| match v.parse::<u8>() {
+        Ok(depth @ 0..=5) => Ok(depth),
+        _ => Err(format!(
+            "toc-depth {v} is out of range; expected 0 (none) to 5"
+        )),
+    }
+);
 
 checked_value!(Level(u8), deserialize_i64, "a heading level: 1 to 5", |v| {
     match v.parse::<u8>() {

@@ -1,9 +1,11 @@
 //! The typed document model: what a content file means, independent of YAML and of any writer.
 
 mod load;
+pub mod print;
 pub mod source;
 
 pub use load::{load_file, load_str, read_utf8};
+pub use print::{Paper, PrintSettings};
 pub use source::{SourceMap, SourceText, TextPath};
 
 use std::fmt;
@@ -13,7 +15,7 @@ pub const DEFAULT_LANG: &str = "zh-CN";
 /// The layout used when the content names none.
 pub const DEFAULT_LAYOUT: &str = "whitepaper";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     pub title: String,
     pub subtitle: Option<String>,
@@ -24,6 +26,14 @@ pub struct Document {
     /// A stable identifier for the publication (an ISBN, a URN); EPUB derives one if absent.
     pub identifier: Option<String>,
     pub layout: String,
+    /// The trim size; the command line's `--paper` overrides it; the layout's default if none.
+    pub paper: Option<Paper>,
+    /// The body type size in points (given as 五号 or 10.5pt); the layout's default if none.
+    pub size: Option<f64>,
+    /// How many heading levels the table of contents lists (0 for none).
+    pub toc_depth: Option<u8>,
+    /// Text for a colophon (版权页), where the layout prints one.
+    pub colophon: Option<String>,
     pub body: Vec<Block>,
 }
 
@@ -170,7 +180,7 @@ impl Document {
     }
 
     /// Every text that appears on the page, with its place in the content file: title,
-    /// subtitle, authors, then the body's texts in reading order.
+    /// subtitle, authors, the body's texts in reading order, then the colophon.
     pub fn rendered_texts(&self) -> Vec<(TextPath, String)> {
         let mut texts = Vec::new();
         self.clone().edit_rendered_texts(&mut |path, text| {
@@ -208,6 +218,9 @@ impl Document {
             edit(&root.key("author").index(i), author);
         }
         blocks(&mut self.body, root.key("body"), edit);
+        if let Some(colophon) = &mut self.colophon {
+            edit(&root.key("colophon"), colophon);
+        }
     }
 }
 

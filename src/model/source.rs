@@ -204,7 +204,7 @@ fn key_of(node: &Node) -> Option<&str> {
 }
 
 /// Every text the document renders, by the content format's shape: `title`, `subtitle`,
-/// `author`, and in `body` the paragraphs, `heading`, `sidebar` titles, sidebar bodies and
+/// `author`, `colophon`, and in `body` the paragraphs, `heading`, `sidebar` titles, sidebar bodies and
 /// `dateline`s. Everything else (numbers, dates, `source`, `identifier`) is not text on
 /// the page.
 fn collect_rendered(root: &Node, text: &str, char_offsets: &[usize], out: &mut Vec<SourceText>) {
@@ -214,7 +214,7 @@ fn collect_rendered(root: &Node, text: &str, char_offsets: &[usize], out: &mut V
     let root_path = TextPath::default();
     for (key, value) in entries {
         match key_of(key) {
-            Some(name @ ("title" | "subtitle")) => {
+            Some(name @ ("title" | "subtitle" | "colophon")) => {
                 push_scalar(value, root_path.key(name), text, char_offsets, out);
             }
             Some("author") => match value {

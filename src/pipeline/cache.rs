@@ -3,7 +3,7 @@
 //!
 //! Inputs hashed: the content file's bytes; every file under `layouts/` (bytes, size and
 //! modification time); the name, size and
-//! modification time of every file in the font folders; the build options and
+//! modification time of every file in the font folders; the build and print options and
 //! `SOURCE_DATE_EPOCH`; and paiban itself (version, and size and time of the executable).
 //! Entries live in `<out>/.paiban-cache/`, one small file per document; deleting the folder
 //! only costs a rebuild.
@@ -50,10 +50,12 @@ impl Cache {
         hasher.write(&content);
         hasher.write_usize(content.len());
         let settings = format!(
-            "{:?} allow_missing_glyphs={} deny_warnings={} epoch={:?}",
+            "{:?} allow_missing_glyphs={} deny_warnings={} print={:?} standards={:?} epoch={:?}",
             options.formats,
             builder.allow_missing_glyphs,
             builder.deny_warnings,
+            builder.print,
+            builder.pdf_standards,
             std::env::var("SOURCE_DATE_EPOCH").ok(),
         );
         hasher.write(settings.as_bytes());

@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use crate::diag::{Diagnostic, Failure};
-use crate::engine::{FontOptions, Fonts, PaibanWorld, compile_pdf};
-use crate::model::{self, Document};
+use crate::engine::{FontOptions, Fonts, PaibanWorld, PdfSettings, compile_pdf};
+use crate::model::{self, Document, PrintSettings};
 use crate::passes;
 use crate::project::Project;
 use crate::writers;
@@ -35,11 +35,12 @@ pub fn load(path: &Path, project: &Project) -> Result<Document, Failure> {
 }
 
 /// The Typst markup for a content file.
-pub fn markup(path: &Path, project: &Project) -> Result<String, Failure> {
+pub fn markup(path: &Path, project: &Project, print: &PrintSettings) -> Result<String, Failure> {
     let document = load(path, project)?;
     Ok(writers::typst::write(
         &document,
         &path.display().to_string(),
+        print,
     ))
 }
 
@@ -64,6 +65,10 @@ pub struct Builder {
     pub allow_missing_glyphs: bool,
     /// Fail a build that has warnings, writing nothing.
     pub deny_warnings: bool,
+    /// Trim size, bleed, crop marks, two-sided print.
+    pub print: PrintSettings,
+    /// PDF standards to conform to (`a-2b`, `ua-1`, …), as typst names them.
+    pub pdf_standards: Vec<String>,
     font_options: FontOptions,
     fonts: OnceLock<Arc<Fonts>>,
 }
@@ -78,6 +83,8 @@ impl Builder {
             project,
             allow_missing_glyphs: false,
             deny_warnings: false,
+            print: PrintSettings::default(),
+            pdf_standards: Vec::new(),
             font_options: FontOptions {
                 dirs,
                 system: system_fonts,
@@ -92,6 +99,8 @@ impl Builder {
             project: self.project.clone(),
             allow_missing_glyphs: self.allow_missing_glyphs,
             deny_warnings: self.deny_warnings,
+            print: self.print.clone(),
+            pdf_standards: self.pdf_standards.clone(),
             font_options: self.font_options.clone(),
             fonts: OnceLock::new(),
         }
@@ -133,7 +142,7 @@ impl Builder {
         if !self.allow_missing_glyphs {
             self.refuse_missing_glyphs(document, content)?;
         }
-        let markup = writers::typst::write(document, &content.display().to_string());
+        let markup = writers::typst::write(document, &content.display().to_string(), &self.print);
         let world = PaibanWorld::new(
             &self.project.root,
             self.fonts().clone(),
@@ -163,7 +172,13 @@ impl Builder {
 
     /// Compiles the world's markup to PDF bytes; with `deny_warnings`, warnings fail it.
     pub fn compile(&self, world: &PaibanWorld) -> Result<crate::engine::CompileOutput, Failure> {
-        let compiled = compile_pdf(world)?;
+        let settings = PdfSettings {
+            standards: self.pdf_standards.clone(),
+            bleed_box_mm: (self.print.bleed_mm > 0.0 || self.print.crop_marks)
+                .then_some(self.print.bleed_mm),
+            timestamp: source_date_epoch(),
+        };
+        let compiled = compile_pdf(world, &settings)?;
         if self.deny_warnings && !compiled.warnings.is_empty() {
             let denied = compiled
                 .warnings

@@ -96,7 +96,11 @@ impl Session {
                 self.builder
                     .refuse_missing_glyphs(&document, &self.content)?;
             }
-            let markup = writers::typst::write(&document, &self.content.display().to_string());
+            let markup = writers::typst::write(
+                &document,
+                &self.content.display().to_string(),
+                &self.builder.print,
+            );
             let world = match &mut self.world {
                 Some(world) => {
                     world.set_markup(&markup);

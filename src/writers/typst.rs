@@ -8,11 +8,11 @@
 
 use std::fmt::Write;
 
-use crate::model::{Block, Document, Heading};
+use crate::model::{Block, Document, Heading, PrintSettings};
 use crate::project::Project;
 
 /// Writes the whole document as standalone markup, compiled with the project folder as root.
-pub fn write(document: &Document, content_name: &str) -> String {
+pub fn write(document: &Document, content_name: &str, print: &PrintSettings) -> String {
     let mut out = String::new();
     // Paths in a comment are content too: keep them on one line.
     let origin: String = content_name
@@ -62,6 +62,27 @@ pub fn write(document: &Document, content_name: &str) -> String {
         optional(document.lang.region().as_deref())
     );
     let _ = writeln!(out, "  source: {},", optional(document.source.as_deref()));
+    let paper = match print.paper.or(document.paper) {
+        Some(p) => format!("(width: {}mm, height: {}mm)", p.width_mm, p.height_mm),
+        None => "none".to_owned(),
+    };
+    let _ = writeln!(out, "  paper: {paper},");
+    let body_size = document
+        .size
+        .map_or("none".to_owned(), |pt| format!("{pt}pt"));
+    let _ = writeln!(out, "  body-size: {body_size},");
+    let _ = writeln!(out, "  bleed: {}mm,", print.bleed_mm);
+    let _ = writeln!(out, "  crop-marks: {},", print.crop_marks);
+    let _ = writeln!(out, "  two-sided: {},", print.two_sided);
+    let toc_depth = document
+        .toc_depth
+        .map_or("none".to_owned(), |d| d.to_string());
+    let _ = writeln!(out, "  toc-depth: {toc_depth},");
+    let _ = writeln!(
+        out,
+        "  colophon: {},",
+        optional(document.colophon.as_deref())
+    );
     out.push_str(")\n");
     for block in &document.body {
         out.push('\n');
@@ -184,7 +205,7 @@ mod tests {
         let document =
             crate::model::load_str("title: t\nbody:\n  - |\n    第一行\n    第二行\n", "t.yaml")
                 .unwrap();
-        let markup = write(&document, "t.yaml");
+        let markup = write(&document, "t.yaml", &PrintSettings::default());
         let paragraph = markup.lines().find(|l| l.contains("第一行")).unwrap();
         assert!(paragraph.contains("第二行"), "{markup}");
     }

@@ -51,11 +51,23 @@ pub fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-/// The text of every page without the running head (the title) and the folio.
+/// The text of the body pages (from the one with folio 1 on; the title page and 目录
+/// come before it) without the running head (the title) and the folio.
 pub fn body_text(pdf: &Path, running_head: &str) -> String {
     let text = poppler("pdftotext", &["-enc", "UTF-8"], pdf);
+    let folio = |page: &str| {
+        page.lines()
+            .rev()
+            .find(|l| !l.trim().is_empty())
+            .map(|l| l.trim().to_owned())
+    };
+    let all: Vec<&str> = text.split('\u{c}').collect();
+    let start = all
+        .iter()
+        .position(|page| folio(page).as_deref() == Some("1"))
+        .expect("a page with folio 1");
     let mut pages = Vec::new();
-    for page in text.split('\u{c}') {
+    for page in &all[start..] {
         let mut lines: Vec<&str> = page.lines().collect();
         while lines.last().is_some_and(|l| l.trim().is_empty()) {
             lines.pop();
