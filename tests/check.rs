@@ -291,3 +291,69 @@ fn schema_errors_are_reported_and_fix_leaves_a_broken_file_alone() {
         broken
     );
 }
+
+#[test]
+fn fix_handles_anchors_indented_blocks_folds_and_symlinks() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("real")).unwrap();
+    let before = "title: &t 中国,美国\n\
+        body:\n\
+        \x20 - !!str 你好,世界\n\
+        \x20 - |\n\
+        \x20   第一行\n\
+        \x20     (注)中文\n\
+        \x20 - 这是一个很长的段落\n\
+        \x20   ,接着写\n";
+    std::fs::write(dir.path().join("real/doc.yaml"), before).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("real/doc.yaml", dir.path().join("link.yaml")).unwrap();
+    #[cfg(not(unix))]
+    std::fs::copy(
+        dir.path().join("real/doc.yaml"),
+        dir.path().join("link.yaml"),
+    )
+    .unwrap();
+
+    let (findings, _) = json_findings(dir.path(), "link.yaml");
+    let places: Vec<(u64, u64)> = findings
+        .iter()
+        .map(|f| (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()))
+        .collect();
+    // Each finding sits on its mark, past anchors, tags and block indentation.
+    assert_eq!(
+        places,
+        [(1, 13), (3, 13), (6, 7), (6, 9), (8, 5)],
+        "{findings:?}"
+    );
+
+    let output = paiban(&["check", "--fix", "link.yaml"], dir.path());
+    assert_eq!(output.status.code(), Some(0));
+    let after = "title: &t 中国，美国\n\
+        body:\n\
+        \x20 - !!str 你好，世界\n\
+        \x20 - |\n\
+        \x20   第一行\n\
+        \x20     （注）中文\n\
+        \x20 - 这是一个很长的段落\n\
+        \x20   ，接着写\n";
+    #[cfg(unix)]
+    {
+        assert!(
+            std::fs::symlink_metadata(dir.path().join("link.yaml"))
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("real/doc.yaml")).unwrap(),
+            after
+        );
+    }
+    // The folded line break before the comma stays: a space next to `，` is left to the author.
+    let (remaining, _) = json_findings(dir.path(), "link.yaml");
+    let rules: Vec<&str> = remaining
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["space-between-han"], "{remaining:?}");
+}

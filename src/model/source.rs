@@ -7,6 +7,7 @@
 //! included. Callers compare the values with the loaded [`Document`](super::Document)
 //! before trusting a position, so a disagreement between the two parsers is caught.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
 
@@ -87,6 +88,7 @@ impl SourceText {
 #[derive(Debug, Clone)]
 pub struct SourceMap {
     pub texts: Vec<SourceText>,
+    by_path: HashMap<TextPath, usize>,
     line_starts: Vec<usize>,
     text: String,
 }
@@ -111,29 +113,40 @@ impl SourceMap {
         let root = reader.document().unwrap_or(Node::Other);
         let mut texts = Vec::new();
         collect_rendered(&root, text, &char_offsets, &mut texts);
+        // YAML breaks lines at LF, CRLF and a lone CR.
+        let bytes = text.as_bytes();
         let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .chain((0..bytes.len()).filter_map(|i| match bytes[i] {
+                b'\n' => Some(i + 1),
+                b'\r' if bytes.get(i + 1) != Some(&b'\n') => Some(i + 1),
+                _ => None,
+            }))
+            .collect();
+        let by_path = texts
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.path.clone(), i))
             .collect();
         Ok(Self {
             texts,
+            by_path,
             line_starts,
             text: text.to_owned(),
         })
     }
 
     pub fn get(&self, path: &TextPath) -> Option<&SourceText> {
-        self.texts.iter().find(|t| &t.path == path)
+        self.by_path.get(path).map(|&i| &self.texts[i])
     }
 
-    /// 1-based line and column (in characters) of a byte offset.
+    /// 1-based line and column (in characters, a BOM not counted) of a byte offset.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&start| start <= offset);
         let line_start = self.line_starts[line - 1];
-        let column = self.text[line_start..offset.min(self.text.len())]
-            .chars()
-            .count()
-            + 1;
-        (line, column)
+        let counted = self.text.get(line_start..offset).unwrap_or_default();
+        let counted = counted.strip_prefix('\u{feff}').unwrap_or(counted);
+        (line, counted.chars().count() + 1)
     }
 }
 
@@ -277,7 +290,8 @@ fn push_scalar(
         return;
     };
     let byte = |index: usize| char_offsets.get(index).copied().unwrap_or(text.len());
-    let start = byte(span.start.index());
+    // The span starts at the node's properties (`&anchor`, `!!tag`), if it has any.
+    let start = skip_properties(text, byte(span.start.index()));
     // The parser's end mark of a quoted scalar can run past the closing quote (over a
     // trailing comment), so the quotes are matched here.
     let body = match style {
@@ -286,8 +300,14 @@ fn push_scalar(
             .and_then(|rest| quoted_len(rest, *style).map(|len| start + 1..start + 1 + len)),
         _ => Some(start..byte(span.end.index())),
     };
+    // A block scalar's lines are indented as far as its first line (saphyr's span starts
+    // after that indentation); the alignment skips that much at every line start.
+    let indent = match style {
+        ScalarStyle::Literal | ScalarStyle::Folded => Some(span.start.col()),
+        _ => None,
+    };
     let spans = body.and_then(|body| {
-        let spans = align(value, text.get(body.clone())?, *style)?;
+        let spans = align(value, text.get(body.clone())?, *style, indent)?;
         Some(
             spans
                 .into_iter()
@@ -301,6 +321,18 @@ fn push_scalar(
         start,
         spans,
     });
+}
+
+/// The offset after any `&anchor` and `!tag` properties (and the space after them) at `start`.
+fn skip_properties(text: &str, mut start: usize) -> usize {
+    while let Some(rest) = text.get(start..)
+        && (rest.starts_with('&') || rest.starts_with('!'))
+    {
+        let token = rest.find(is_yaml_white).unwrap_or(rest.len());
+        let after = &rest[token..];
+        start += token + (after.len() - after.trim_start_matches(is_yaml_white).len());
+    }
+    start
 }
 
 /// The length in bytes of a quoted scalar's text up to its closing quote.
@@ -333,13 +365,29 @@ fn is_yaml_white(c: char) -> bool {
 /// quotes) that produced it. Characters that folding or indentation removed are skipped;
 /// a character that folding produced (a line break read as a space) gets the whole run of
 /// white space it replaced. `None` if the two cannot be matched up.
-fn align(value: &str, raw: &str, style: ScalarStyle) -> Option<Vec<Range<usize>>> {
+fn align(
+    value: &str,
+    raw: &str,
+    style: ScalarStyle,
+    indent: Option<usize>,
+) -> Option<Vec<Range<usize>>> {
     let decoded: Vec<char> = value.chars().collect();
     let mut spans = Vec::with_capacity(decoded.len());
     let mut at = 0;
     for (i, &wanted) in decoded.iter().enumerate() {
         let next_is_white = decoded.get(i + 1).is_none_or(|&c| is_yaml_white(c));
         loop {
+            // At a block scalar's line start, the indentation is not content.
+            if let Some(indent) = indent
+                && at > 0
+                && matches!(raw.as_bytes()[at - 1], b'\n' | b'\r')
+            {
+                at += raw[at..]
+                    .bytes()
+                    .take(indent)
+                    .take_while(|&b| b == b' ')
+                    .count();
+            }
             let Some(found) = raw[at..].chars().next() else {
                 if is_yaml_white(wanted) {
                     spans.push(at..at);
@@ -540,6 +588,36 @@ mod tests {
             &yaml[folded.byte_range(space..space + 1).unwrap()],
             "\n    "
         );
+    }
+
+    #[test]
+    fn properties_indentation_and_line_breaks() {
+        let yaml = "title: &t 中国,美国\nbody:\n  - !!str 你好,世界\n  - &p \"引号,锚点\"\n  - |\n    第一行\n      (注)中文\n";
+        let map = SourceMap::parse(yaml).unwrap();
+        let comma = |path: &str| {
+            let text = located(yaml, path);
+            let index = text
+                .value
+                .chars()
+                .position(|c| c == ',' || c == '(')
+                .unwrap();
+            map.line_column(text.offset_of(index))
+        };
+        assert_eq!(comma("title"), (1, 13));
+        assert_eq!(comma("body[0]"), (3, 13));
+        assert_eq!(comma("body[1]"), (4, 11));
+        assert_eq!(comma("body[2]"), (7, 7));
+        assert_every_char_located(yaml, "body[2]");
+
+        let cr_only = "title: 测试\rbody:\r  - 你好,世界\r";
+        let map = SourceMap::parse(cr_only).unwrap();
+        let text = map.get(&TextPath::default().key("body").index(0)).unwrap();
+        assert_eq!(map.line_column(text.offset_of(2)), (3, 7));
+
+        let bom = "\u{feff}title: 中国,美国\nbody: [x]\n";
+        let map = SourceMap::parse(bom).unwrap();
+        let text = map.get(&TextPath::default().key("title")).unwrap();
+        assert_eq!(map.line_column(text.offset_of(2)), (1, 10));
     }
 
     #[test]

@@ -49,10 +49,12 @@ impl Rule {
     }
 }
 
-/// One finding in one text. `chars` indexes characters, not bytes.
+/// One finding in one text, in characters (not bytes). `mark` is what the finding is
+/// about; `chars` is what the replacement replaces: the mark and any spaces it absorbs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     pub chars: Range<usize>,
+    pub mark: Range<usize>,
     pub rule: Rule,
     pub message: String,
     /// What replaces `chars`; empty to delete them.
@@ -70,12 +72,17 @@ pub fn lint(text: &str) -> Vec<Finding> {
     text.runs(&mut findings);
     text.spaces(&mut findings);
     findings.sort_by_key(|f| (f.chars.start, f.chars.end));
+    // Two findings may absorb the same spaces (`中文 , (注)`): the later one gives them up.
+    // Findings about the same characters keep the first.
     let mut kept: Vec<Finding> = Vec::with_capacity(findings.len());
-    for finding in findings {
-        match kept.last() {
-            Some(last) if finding.chars.start < last.chars.end => {}
-            _ => kept.push(finding),
+    for mut finding in findings {
+        if let Some(last) = kept.last() {
+            if finding.mark.start < last.chars.end {
+                continue;
+            }
+            finding.chars.start = finding.chars.start.max(last.chars.end);
         }
+        kept.push(finding);
     }
     kept
 }
@@ -103,6 +110,14 @@ pub fn is_han(c: char) -> bool {
 /// make their neighbours Chinese.
 fn is_full_width_mark(c: char) -> bool {
     matches!(c, '\u{3000}'..='\u{303F}' | '\u{FE10}'..='\u{FE1F}' | '\u{FE30}'..='\u{FE4F}' | '\u{FF01}'..='\u{FF60}')
+}
+
+fn is_opening(c: char) -> bool {
+    "（《〈「『【〔〖｛［“‘".contains(c)
+}
+
+fn is_closing(c: char) -> bool {
+    "）》〉」』】〕〗｝］”’".contains(c)
 }
 
 fn is_chinese(c: char) -> bool {
@@ -161,18 +176,44 @@ impl Text {
             .copied()
     }
 
-    /// Whether the text around `run` (its nearest non-space neighbours) is Chinese.
+    /// Whether the text around `run` (its nearest non-space neighbours) is Chinese. A
+    /// mark between Latin text and an opening or closing full-width mark belongs to the
+    /// Latin text: `《Who Moved My Cheese?》`, `（Hello, world!）`.
     fn chinese_around(&self, run: &Range<usize>) -> bool {
-        self.before(run.start).is_some_and(is_chinese)
-            || self.after(run.end).is_some_and(is_chinese)
+        let before = self.before(run.start);
+        let after = self.after(run.end);
+        let latin = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        (before.is_some_and(is_chinese) && !(before.is_some_and(is_opening) && latin(after)))
+            || (after.is_some_and(is_chinese) && !(after.is_some_and(is_closing) && latin(before)))
     }
 
+    /// Whether the characters right next to `run` (no spaces between) make it Chinese:
+    /// Chinese on one side and Chinese or the end of the text on the other.
+    fn chinese_attached(&self, run: &Range<usize>) -> bool {
+        let before = run.start.checked_sub(1).map(|i| self.chars[i]);
+        let after = self.at(run.end);
+        match (before, after) {
+            (Some(b), Some(a)) => is_chinese(b) && is_chinese(a),
+            (Some(c), None) | (None, Some(c)) => is_chinese(c),
+            (None, None) => false,
+        }
+    }
+
+    fn has_han(&self) -> bool {
+        self.chars.iter().any(|&c| is_han(c))
+    }
+
+    /// Spaces right before `i`, unless they open the text or a line (an indent).
     fn spaces_before(&self, i: usize) -> usize {
-        self.chars[..i]
+        let n = self.chars[..i]
             .iter()
             .rev()
             .take_while(|c| is_space(**c))
-            .count()
+            .count();
+        match i.checked_sub(n + 1).map(|j| self.chars[j]) {
+            None | Some('\n') => 0,
+            Some(_) => n,
+        }
     }
 
     fn spaces_after(&self, i: usize) -> usize {
@@ -199,19 +240,41 @@ impl Text {
 
     /// `, ; : ? !` next to Chinese text; a run such as `?!` is one finding. Full-width marks
     /// carry their own spacing, so spaces around the run go with it.
+    ///
+    /// A `?` or `!` that ends a Chinese text ends a Chinese sentence even after a Latin
+    /// word (`你用的是Python?`), and a `.` right after a Han character is a full stop.
     fn half_width_marks(&self, out: &mut Vec<Finding>) {
         for run in self.runs_of(|c| ",;:?!".contains(c)) {
-            if !self.chinese_around(&run) {
+            let ends_sentence = self.after(run.end).is_none()
+                && self.chars[run.clone()].iter().all(|c| "?!".contains(*c))
+                && self.has_han();
+            if !self.chinese_around(&run) && !ends_sentence {
                 continue;
             }
             let marks: String = self.chars[run.clone()].iter().collect();
             out.push(Finding {
                 chars: run.start - self.spaces_before(run.start)
                     ..run.end + self.spaces_after(run.end),
+                mark: run.clone(),
                 rule: Rule::HalfWidthPunctuation,
                 message: format!("half-width `{marks}` in Chinese text"),
                 replacement: marks.chars().map(full_width).collect(),
             });
+        }
+        for run in self.runs_of(|c| c == '.') {
+            let after_han = run.start > 0 && is_han(self.chars[run.start - 1]);
+            let ends = self
+                .at(run.end)
+                .is_none_or(|c| is_space(c) || is_chinese(c));
+            if run.len() == 1 && after_han && ends {
+                out.push(Finding {
+                    chars: run.start..run.end + self.spaces_after(run.end),
+                    mark: run.clone(),
+                    rule: Rule::HalfWidthPunctuation,
+                    message: "half-width `.` after Chinese text".to_owned(),
+                    replacement: "。".to_owned(),
+                });
+            }
         }
     }
 
@@ -236,8 +299,10 @@ impl Text {
         }
         unmatched.extend(open);
         for (o, c) in pairs {
+            // `foo(a, b)函数` is code: a bracket attached to a Latin word, with no Han inside.
+            let attached_to_latin = o > 0 && self.chars[o - 1].is_ascii_alphanumeric();
             let chinese = self.before(o).is_some_and(is_chinese)
-                || self.after(c + 1).is_some_and(is_chinese)
+                || (self.after(c + 1).is_some_and(is_chinese) && !attached_to_latin)
                 || self.chars[o + 1..c].iter().any(|&ch| is_han(ch));
             let half = |i: usize| self.chars[i].is_ascii();
             let mixed = half(o) != half(c);
@@ -259,6 +324,7 @@ impl Text {
                     let ascii = if i == o { '(' } else { ')' };
                     out.push(Finding {
                         chars: i..i + 1,
+                        mark: i..i + 1,
                         rule: Rule::MixedBrackets,
                         message: "bracket pair mixes full- and half-width brackets".to_owned(),
                         replacement: ascii.to_string(),
@@ -284,6 +350,7 @@ impl Text {
         };
         Finding {
             chars,
+            mark: i..i + 1,
             rule,
             message: message.to_owned(),
             replacement: replacement.to_string(),
@@ -291,21 +358,25 @@ impl Text {
     }
 
     /// Straight quotes, paired in order; a pair in Chinese text becomes curly.
-    /// An apostrophe between Latin letters or digits is not a quote.
+    /// An apostrophe between Latin letters or digits is not a quote, nor is a mark right
+    /// after a digit (15.6" inches, 5' feet).
     fn quotes(&self, straight: char, (opening, closing): (char, char), out: &mut Vec<Finding>) {
-        let is_apostrophe = |i: usize| {
-            straight == '\''
+        let not_a_quote = |i: usize| {
+            let after_digit = i > 0 && self.chars[i - 1].is_ascii_digit();
+            let apostrophe = straight == '\''
                 && i > 0
-                && self.at(i - 1).is_some_and(|c| c.is_ascii_alphanumeric())
-                && self.at(i + 1).is_some_and(|c| c.is_ascii_alphanumeric())
+                && self.chars[i - 1].is_ascii_alphanumeric()
+                && self.at(i + 1).is_some_and(|c| c.is_ascii_alphanumeric());
+            after_digit || apostrophe
         };
         let found: Vec<usize> = (0..self.chars.len())
-            .filter(|&i| self.chars[i] == straight && !self.exempt[i] && !is_apostrophe(i))
+            .filter(|&i| self.chars[i] == straight && !self.exempt[i] && !not_a_quote(i))
             .collect();
         let message = format!("straight quote `{straight}` in Chinese text");
         let mut push = |i: usize, curly: char| {
             out.push(Finding {
                 chars: i..i + 1,
+                mark: i..i + 1,
                 rule: Rule::StraightQuotes,
                 message: message.clone(),
                 replacement: curly.to_string(),
@@ -323,12 +394,13 @@ impl Text {
             }
         }
         if let [lone] = pairs.remainder()
-            && self.chinese_around(&(*lone..lone + 1))
+            && (self.chinese_around(&(*lone..lone + 1)) || (*lone == 0 && self.has_han()))
         {
-            // Text right after the mark means it opens a quotation.
-            let opens = self
-                .at(lone + 1)
-                .is_some_and(|c| c.is_alphanumeric() && !is_full_width_mark(c));
+            // Text right after the mark opens a quotation; a space, the end, or a closing
+            // or sentence mark closes one.
+            let opens = self.at(lone + 1).is_some_and(|c| {
+                !is_space(c) && !is_closing(c) && !"。，、；：？！,.;:?!".contains(c)
+            });
             push(*lone, if opens { opening } else { closing });
         }
     }
@@ -344,12 +416,14 @@ impl Text {
         ];
         for (mark, wrong_length, rule, chinese_form) in kinds {
             for run in self.runs_of(|c| c == mark) {
-                if !wrong_length(run.len()) || !self.chinese_around(&run) {
+                // Attached on both sides, so that `--fix`, `-->` and `以 -- 开头` stay.
+                if !wrong_length(run.len()) || !self.chinese_attached(&run) {
                     continue;
                 }
                 let written: String = self.chars[run.clone()].iter().collect();
                 out.push(Finding {
-                    chars: run,
+                    chars: run.clone(),
+                    mark: run,
                     rule,
                     message: format!(
                         "`{written}` in Chinese text; the Chinese form is `{chinese_form}`"
@@ -375,14 +449,15 @@ impl Text {
             }
             let (message, replacement) = if is_han(before) && is_han(after) {
                 (
-                    "ASCII space between Han characters; a deliberate gap is the ideographic space U+3000, otherwise delete it",
+                    "ASCII space between Han characters; --fix makes it the ideographic space U+3000 (a deliberate gap, as between the phrases of a slogan); delete it instead if it is stray",
                     "\u{3000}",
                 )
             } else {
                 ("ASCII space next to a full-width mark", "")
             };
             out.push(Finding {
-                chars: run,
+                chars: run.clone(),
+                mark: run,
                 rule: Rule::SpaceBetweenHan,
                 message: message.to_owned(),
                 replacement: replacement.to_owned(),
@@ -419,6 +494,20 @@ fn url_mask(chars: &[char]) -> Vec<bool> {
                 let mut end = i;
                 while end < chars.len() && chars[end].is_ascii_graphic() {
                     end += 1;
+                }
+                // Trailing punctuation ends the sentence, not the URL (as GFM autolinks
+                // read it); a `)` stays only if it closes a `(` of the URL.
+                while end > i + 1 {
+                    let last = chars[end - 1];
+                    let url = &chars[start..end];
+                    let unbalanced = last == ')'
+                        && url.iter().filter(|&&c| c == ')').count()
+                            > url.iter().filter(|&&c| c == '(').count();
+                    if ".,;:?!'\"".contains(last) || unbalanced {
+                        end -= 1;
+                    } else {
+                        break;
+                    }
                 }
                 exempt[start..end].iter_mut().for_each(|e| *e = true);
                 i = end.max(i + 1);
@@ -490,6 +579,52 @@ mod tests {
         assert_eq!(fixed("中国 世界 ，好"), "中国\u{3000}世界，好");
         assert_eq!(rules("中国  世界"), ["space-between-han"]);
         assert_eq!(fixed("使用 Python 语言"), "使用 Python 语言");
+    }
+
+    #[test]
+    fn cases_from_review() {
+        // Shared spaces: both findings are fixed in one pass.
+        assert_eq!(fixed("中文 , (注)"), "中文，（注）");
+        assert_eq!(fixed("好! (注)"), "好！（注）");
+        // A URL ends before the sentence's punctuation.
+        assert_eq!(
+            fixed("见(https://example.com)。"),
+            "见（https://example.com）。"
+        );
+        assert_eq!(
+            fixed("访问https://example.com,然后登录"),
+            "访问https://example.com，然后登录"
+        );
+        // Command-line flags, arrows, and a spaced `--` stay.
+        for text in [
+            "使用 --fix 参数修正",
+            "点击设置-->高级",
+            "SQL 注释以 -- 开头",
+        ] {
+            assert_eq!(rules(text), [] as [&str; 0], "{text}");
+        }
+        // Latin text inside full-width marks keeps its own punctuation.
+        for text in [
+            "《Who Moved My Cheese?》是一本畅销书。",
+            "他喊了一声（Hello, world!）就走了。",
+        ] {
+            assert_eq!(lint(text), [], "{text}");
+        }
+        // Quote direction and inch marks.
+        assert_eq!(fixed("\"《红楼梦》是一部小说。"), "“《红楼梦》是一部小说。");
+        assert_eq!(fixed("\"……他停了下来。"), "“……他停了下来。");
+        assert_eq!(
+            fixed("屏幕为15.6\"的笔记本,他说\"好\"。"),
+            "屏幕为15.6\"的笔记本，他说“好”。"
+        );
+        // Code keeps its brackets.
+        assert_eq!(fixed("调用foo(a, b)函数即可。"), "调用foo(a, b)函数即可。");
+        // Sentence ends.
+        assert_eq!(fixed("这是一句话."), "这是一句话。");
+        assert_eq!(fixed("你用的是Python?"), "你用的是Python？");
+        assert_eq!(lint("版本1.5和中文.com"), []);
+        // The mark is located at itself, not at the spaces it absorbs.
+        assert_eq!(lint("中文 , 英文")[0].mark, 3..4);
     }
 
     #[test]

@@ -77,13 +77,13 @@ impl Located {
                 let mut diagnostic = Diagnostic::warning(&self.name, finding.message)
                     .with_code(finding.rule.name())
                     .with_suggestion(finding.replacement);
-                let bytes = source.and_then(|s| s.byte_range(finding.chars.clone()));
-                if bytes.is_some_and(|bytes| self.text[bytes].contains('\n')) {
+                let bytes = source.and_then(|s| s.byte_range(finding.mark.clone()));
+                if bytes.is_some_and(|bytes| self.text[bytes].contains(['\n', '\r'])) {
                     diagnostic = diagnostic.with_hint(
                         "the space is a line break that YAML folded: join the lines, or write the text as a literal block (|); --fix leaves it",
                     );
                 }
-                out.push(self.at(diagnostic, &path, &value, finding.chars.start));
+                out.push(self.at(diagnostic, &path, &value, finding.mark.start));
             }
         }
         out
@@ -177,81 +177,156 @@ impl Builder {
     }
 
     /// Rewrites the punctuation findings of `content` in place, changing only their own
-    /// bytes. The result is loaded again and compared with the expected texts before it
-    /// replaces the file; the file is left as it was if anything disagrees.
+    /// bytes. Each rewrite is read back and compared with the expected document before it
+    /// is kept; a text whose fix would not read back is left as it was and reported. A
+    /// symbolic link is written through to the file it names.
     pub fn fix(&self, content: &Path) -> Result<Fixed, Failure> {
         let name = content.display().to_string();
-        let (located, text) = Located::read(content, &self.project)?;
-        let Some(map) = &located.map else {
-            return Err(Diagnostic::error(
-                &name,
-                "cannot locate the texts of this file to fix them",
-            )
-            .into());
+        let (mut located, original) = Located::read(content, &self.project)?;
+        let mut text = original.clone();
+        let mut fixed = 0;
+        let mut refused = Vec::new();
+        // One pass fixes what the lint reports; a second catches what a fix revealed.
+        for _ in 0..3 {
+            let pass = self.fix_pass(&located, &text);
+            refused = pass.refused;
+            if pass.fixed == 0 {
+                break;
+            }
+            fixed += pass.fixed;
+            text = pass.text;
+            located = Located::parse(&text, &name, &self.project)?;
+        }
+        if text != original {
+            let target = std::fs::canonicalize(content).unwrap_or_else(|_| content.to_path_buf());
+            let permissions = std::fs::metadata(&target).map(|m| m.permissions()).ok();
+            super::write_atomically(&target, text.as_bytes())?;
+            if let Some(permissions) = permissions {
+                let _ = std::fs::set_permissions(&target, permissions);
+            }
+        }
+        let mut remaining = self.check_located(&located);
+        remaining.extend(refused);
+        Ok(Fixed { fixed, remaining })
+    }
+
+    /// One round of fixes over `text`, the source of `located`.
+    fn fix_pass(&self, located: &Located, text: &str) -> FixPass {
+        let mut pass = FixPass {
+            text: text.to_owned(),
+            fixed: 0,
+            refused: Vec::new(),
         };
-        let mut edits: Vec<(Range<usize>, String)> = Vec::new();
-        let mut expected: HashMap<TextPath, String> = HashMap::new();
+        let Some(map) = &located.map else {
+            return pass;
+        };
+        // Per text: its edits in the file and its expected value.
+        let mut planned: Vec<(TextPath, Vec<Edit>, String)> = Vec::new();
         for (path, value) in located.document.rendered_texts() {
             let Some(source) = map.get(&path).filter(|s| s.value == value) else {
                 continue;
             };
-            let fixable: Vec<lint::Finding> = lint::lint(&value)
-                .into_iter()
-                .filter_map(|finding| {
-                    let bytes = source.byte_range(finding.chars.clone())?;
-                    // A line break of the source (a folded scalar) is the author's to join.
-                    if text[bytes.clone()].contains('\n') {
-                        return None;
-                    }
-                    edits.push((bytes, finding.replacement.clone()));
-                    Some(finding)
-                })
-                .collect();
-            if !fixable.is_empty() {
-                expected.insert(path, lint::apply(&value, &fixable));
+            let mut edits = Vec::new();
+            let mut applied = Vec::new();
+            for mut finding in lint::lint(&value) {
+                let Some(mut bytes) = source.byte_range(finding.chars.clone()) else {
+                    continue;
+                };
+                // Spaces a mark absorbs may be a folded line break: keep those, fix the mark.
+                if text[bytes.clone()].contains(['\n', '\r']) && finding.mark != finding.chars {
+                    finding.chars = finding.mark.clone();
+                    let Some(mark_bytes) = source.byte_range(finding.chars.clone()) else {
+                        continue;
+                    };
+                    bytes = mark_bytes;
+                }
+                // A line break of the source is the author's to join.
+                if text[bytes.clone()].contains(['\n', '\r']) {
+                    continue;
+                }
+                edits.push((bytes, finding.replacement.clone()));
+                applied.push(finding);
+            }
+            if !edits.is_empty() {
+                let expected = lint::apply(&value, &applied);
+                planned.push((path, edits, expected));
             }
         }
-        if edits.is_empty() {
-            return Ok(Fixed {
-                fixed: 0,
-                remaining: self.check_located(&located),
-            });
+        if planned.is_empty() {
+            return pass;
         }
-        let rewritten = rewrite(&text, &mut edits)
-            .ok_or_else(|| Diagnostic::error(&name, "cannot fix: two fixes overlap in the file"))?;
+        // All at once, which is right almost always.
+        let mut all: Vec<Edit> = planned.iter().flat_map(|(_, e, _)| e.clone()).collect();
+        let expected: HashMap<&TextPath, &String> =
+            planned.iter().map(|(p, _, want)| (p, want)).collect();
+        if let Some(rewritten) = rewrite(text, &mut all)
+            && self.reads_back(located, &rewritten, &expected)
+        {
+            pass.fixed = all.len();
+            pass.text = rewritten;
+            return pass;
+        }
+        // Else text by text, from the end of the file so earlier offsets stay valid.
+        planned.sort_by_key(|(_, edits, _)| std::cmp::Reverse(edits[0].0.start));
+        let mut accepted: HashMap<&TextPath, &String> = HashMap::new();
+        for (path, edits, want) in &planned {
+            let mut edits = edits.clone();
+            let mut trial = accepted.clone();
+            trial.insert(path, want);
+            match rewrite(&pass.text, &mut edits) {
+                Some(rewritten) if self.reads_back(located, &rewritten, &trial) => {
+                    pass.fixed += edits.len();
+                    pass.text = rewritten;
+                    accepted = trial;
+                }
+                _ => {
+                    let source = map.get(path).expect("planned from the map");
+                    let (line, column) = map.line_column(source.offset_of(0));
+                    pass.refused.push(
+                        Diagnostic::warning(
+                            &located.name,
+                            format!(
+                                "{path}: --fix cannot rewrite this text safely; fix it by hand"
+                            ),
+                        )
+                        .with_code("fix-refused")
+                        .at(line, column),
+                    );
+                }
+            }
+        }
+        pass
+    }
 
+    /// Whether `rewritten` loads as `located`'s document with `expected` texts replaced.
+    fn reads_back(
+        &self,
+        located: &Located,
+        rewritten: &str,
+        expected: &HashMap<&TextPath, &String>,
+    ) -> bool {
         let mut want = located.document.clone();
         want.edit_rendered_texts(&mut |path, text| {
             if let Some(fixed) = expected.get(path) {
-                *text = fixed.clone();
+                *text = (*fixed).clone();
             }
         });
-        let reread = Located::parse(&rewritten, &name, &self.project);
-        match &reread {
-            Ok(reread) if reread.document == want => {}
-            _ => {
-                return Err(Diagnostic::error(
-                    &name,
-                    "cannot fix this file safely: the rewritten YAML would not read back as the fixed text; the file is unchanged",
-                )
-                .into());
-            }
-        }
-        let permissions = std::fs::metadata(content).map(|m| m.permissions()).ok();
-        super::write_atomically(content, rewritten.as_bytes())?;
-        if let Some(permissions) = permissions {
-            let _ = std::fs::set_permissions(content, permissions);
-        }
-        let reread = reread.expect("checked above");
-        Ok(Fixed {
-            fixed: edits.len(),
-            remaining: self.check_located(&reread),
-        })
+        Located::parse(rewritten, &located.name, &self.project)
+            .is_ok_and(|reread| reread.document == want)
     }
 }
 
+/// Bytes of the file and what replaces them.
+type Edit = (Range<usize>, String);
+
+struct FixPass {
+    text: String,
+    fixed: usize,
+    refused: Vec<Diagnostic>,
+}
+
 /// `text` with each byte range of `edits` replaced; `None` if two ranges overlap.
-fn rewrite(text: &str, edits: &mut [(Range<usize>, String)]) -> Option<String> {
+fn rewrite(text: &str, edits: &mut [Edit]) -> Option<String> {
     edits.sort_by_key(|(range, _)| (range.start, range.end));
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
