@@ -115,8 +115,23 @@ pub fn compile_pdf(world: &PaibanWorld, settings: &PdfSettings) -> Result<Compil
         timestamp: settings.timestamp.and_then(timestamp),
         ..PdfOptions::default()
     };
-    let mut pdf = typst_pdf::pdf(&document, &options)
-        .map_err(|errors| Failure(errors.iter().map(|e| convert(world, e)).collect()))?;
+    let mut pdf = typst_pdf::pdf(&document, &options).map_err(|errors| {
+        Failure(
+            errors
+                .iter()
+                .map(|e| {
+                    let diagnostic = convert(world, e);
+                    if diagnostic.message.contains("missing document date") {
+                        diagnostic.with_hint(
+                            "give the content a `date`, or set SOURCE_DATE_EPOCH for the build",
+                        )
+                    } else {
+                        diagnostic
+                    }
+                })
+                .collect(),
+        )
+    })?;
     if let Some(bleed) = settings.bleed_box_mm {
         pdf = super::boxes::add_bleed_box(&pdf, bleed)
             .map_err(|e| Diagnostic::error(world.display_path(world.main()), e))?;

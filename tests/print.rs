@@ -1,0 +1,418 @@
+//! Print production: trim sizes, bleed and crop marks, page boxes, PDF/A metadata,
+//! reproducible bytes, front matter and two-sided furniture.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::{poppler, project_root};
+
+const MM: f64 = 72.0 / 25.4;
+
+fn paiban(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_paiban"));
+    command
+        .args(args)
+        .arg("--root")
+        .arg(project_root())
+        .current_dir(cwd)
+        .env_remove("SOURCE_DATE_EPOCH");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().unwrap()
+}
+
+/// Builds the white paper with `args` into a fresh folder; the PDF's path.
+fn build_white_paper(dir: &Path, args: &[&str]) -> PathBuf {
+    let content = project_root().join("content/whitepaper.yaml");
+    let mut all = vec!["build", content.to_str().unwrap(), "-o", "out", "--force"];
+    all.extend_from_slice(args);
+    let output = paiban(&all, dir, &[]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    dir.join("out/whitepaper.pdf")
+}
+
+/// Every page's boxes from `pdfinfo -box`, in points: (name, [x0, y0, x1, y1]).
+fn boxes(pdf: &Path) -> Vec<Vec<(String, [f64; 4])>> {
+    let pages: usize = poppler("pdfinfo", &[], pdf)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    (1..=pages)
+        .map(|page| {
+            let page = page.to_string();
+            poppler("pdfinfo", &["-box", "-f", &page, "-l", &page], pdf)
+                .lines()
+                .filter_map(|line| {
+                    let (name, values) = line.split_once("Box:")?;
+                    let name = name.rsplit(' ').next()?.to_owned() + "Box";
+                    let v: Vec<f64> = values
+                        .split_whitespace()
+                        .map(|v| v.parse().unwrap())
+                        .collect();
+                    Some((name, [v[0], v[1], v[2], v[3]]))
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn size_mm(b: &[f64; 4]) -> (f64, f64) {
+    ((b[2] - b[0]) / MM, (b[3] - b[1]) / MM)
+}
+
+fn find<'a>(page: &'a [(String, [f64; 4])], name: &str) -> &'a [f64; 4] {
+    &page
+        .iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no {name}: {page:?}"))
+        .1
+}
+
+#[track_caller]
+fn assert_mm(actual: (f64, f64), expected: (f64, f64)) {
+    assert!(
+        (actual.0 - expected.0).abs() < 0.05 && (actual.1 - expected.1).abs() < 0.05,
+        "{actual:?} mm, expected {expected:?} mm"
+    );
+}
+
+#[test]
+fn a5_with_bleed_and_crop_marks_has_every_box_on_every_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = build_white_paper(
+        dir.path(),
+        &["--paper", "A5", "--bleed", "3mm", "--crop-marks"],
+    );
+    let pages = boxes(&pdf);
+    assert!(pages.len() > 10);
+    for page in &pages {
+        let (media, bleed, trim) = (
+            find(page, "MediaBox"),
+            find(page, "BleedBox"),
+            find(page, "TrimBox"),
+        );
+        assert_mm(size_mm(trim), (148.0, 210.0));
+        assert_mm(size_mm(bleed), (154.0, 216.0));
+        // The slug outside the bleed holds the marks: 9 mm on every side.
+        assert_mm(size_mm(media), (172.0, 234.0));
+        for side in 0..2 {
+            assert!(((trim[side] - bleed[side]) / MM - 3.0).abs() < 0.05);
+            assert!(((bleed[side] - media[side]) / MM - 9.0).abs() < 0.05);
+        }
+    }
+
+    // The marks are drawn, and only outside the bleed: on the title page (nothing else
+    // near its edges) the band between trim and bleed edge is blank, the slug is not.
+    let png = dir.path().join("page");
+    let status = Command::new("pdftoppm")
+        .args(["-r", "72", "-gray", "-f", "1", "-l", "1"])
+        .arg(&pdf)
+        .arg(&png)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let image = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.extension().is_some_and(|e| e == "pgm"))
+        .expect("a PGM image");
+    let (width, pixels) = read_pgm(&image);
+    let dark = |x0: f64, y0: f64, x1: f64, y1: f64| {
+        let (x0, y0, x1, y1) = (
+            (x0 * MM) as usize,
+            (y0 * MM) as usize,
+            (x1 * MM) as usize,
+            (y1 * MM) as usize,
+        );
+        (y0..y1)
+            .flat_map(|y| (x0..x1).map(move |x| (x, y)))
+            .filter(|&(x, y)| pixels[y * width + x] < 128)
+            .count()
+    };
+    // Top-left corner, in mm from the media box corner: slug 0–9, bleed 9–12, trim 12–.
+    assert_eq!(
+        dark(9.5, 9.5, 40.0, 11.8),
+        0,
+        "bleed band above the trim is blank"
+    );
+    assert_eq!(
+        dark(9.5, 9.5, 11.8, 40.0),
+        0,
+        "bleed band left of the trim is blank"
+    );
+    assert!(
+        dark(0.0, 11.0, 9.0, 13.0) > 0,
+        "a horizontal crop mark in the slug"
+    );
+    assert!(
+        dark(11.0, 0.0, 13.0, 9.0) > 0,
+        "a vertical crop mark in the slug"
+    );
+}
+
+fn read_pgm(path: &Path) -> (usize, Vec<u8>) {
+    let bytes = std::fs::read(path).unwrap();
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&bytes[start..at]).into_owned());
+    }
+    assert_eq!(fields[0], "P5");
+    let width: usize = fields[1].parse().unwrap();
+    (width, bytes[at + 1..].to_vec())
+}
+
+#[test]
+fn paper_presets_and_custom_sizes_set_the_trim() {
+    let dir = tempfile::tempdir().unwrap();
+    for (paper, size) in [
+        ("A4", (210.0, 297.0)),
+        ("B5", (176.0, 250.0)),
+        ("16k", (185.0, 260.0)),
+        ("32k-large", (140.0, 203.0)),
+        ("32k", (130.0, 184.0)),
+        ("150x230mm", (150.0, 230.0)),
+    ] {
+        let pdf = build_white_paper(dir.path(), &["--paper", paper]);
+        let first = &boxes(&pdf)[0];
+        assert_mm(size_mm(find(first, "MediaBox")), size);
+    }
+    let output = paiban(&["build", "x.yaml", "--paper", "A7"], dir.path(), &[]);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "an unknown paper is a usage error"
+    );
+}
+
+#[test]
+fn content_sets_paper_and_body_size_by_zihao() {
+    let dir = tempfile::tempdir().unwrap();
+    let body = "body:\n  - 正文正文正文正文正文正文。\n";
+    let heights: Vec<f64> = ["五号", "小四"]
+        .iter()
+        .map(|size| {
+            let name = format!("doc-{size}.yaml");
+            std::fs::write(
+                dir.path().join(&name),
+                format!("title: 字号\npaper: A5\nsize: {size}\n{body}"),
+            )
+            .unwrap();
+            let output = paiban(&["build", &name, "-o", "out"], dir.path(), &[]);
+            assert_eq!(
+                output.status.code(),
+                Some(0),
+                "{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+            let pdf = dir.path().join(format!("out/doc-{size}.pdf"));
+            assert_mm(size_mm(find(&boxes(&pdf)[0], "MediaBox")), (148.0, 210.0));
+            word_height(&pdf, "正文正文正文正文正文正文。")
+        })
+        .collect();
+    let ratio = heights[1] / heights[0];
+    assert!((ratio - 12.0 / 10.5).abs() < 0.02, "小四/五号 = {ratio}");
+}
+
+/// The height of `word`'s box in `pdftotext -bbox`, in points.
+fn word_height(pdf: &Path, word: &str) -> f64 {
+    let html = poppler("pdftotext", &["-bbox"], pdf);
+    let line = html
+        .lines()
+        .find(|l| l.contains(&format!(">{word}<")))
+        .unwrap_or_else(|| panic!("{word} not in {html}"));
+    let attr = |name: &str| -> f64 {
+        let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        line[start..].split('"').next().unwrap().parse().unwrap()
+    };
+    attr("yMax") - attr("yMin")
+}
+
+#[test]
+fn pdf_a_2b_carries_its_metadata_and_builds_are_reproducible() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "--pdf-standard",
+        "a-2b",
+        "--paper",
+        "A5",
+        "--bleed",
+        "3mm",
+        "--crop-marks",
+    ];
+    let first = std::fs::read(build_white_paper(dir.path(), &args)).unwrap();
+    let second = std::fs::read(build_white_paper(dir.path(), &args)).unwrap();
+    assert!(first == second, "two builds give the same bytes");
+
+    let text = String::from_utf8_lossy(&first);
+    let xmp_start = text.find("<x:xmpmeta").expect("an XMP packet");
+    let xmp = &text[xmp_start..text[xmp_start..].find("</x:xmpmeta>").unwrap() + xmp_start];
+    for expected in [
+        "<pdfaid:part>2</pdfaid:part>",
+        "<pdfaid:conformance>B</pdfaid:conformance>",
+        "携手构建网络空间命运共同体",
+        "中华人民共和国国务院新闻办公室",
+        "<rdf:li>zh-CN</rdf:li>",
+        "2022-11-07",
+    ] {
+        assert!(xmp.contains(expected), "{expected} not in the XMP:\n{xmp}");
+    }
+    // The content's date is the date: no clock time gets in.
+    assert!(!text.contains("/CreationDate(D:2026"));
+
+    // A document without a date needs SOURCE_DATE_EPOCH for PDF/A, and then uses it.
+    std::fs::write(
+        dir.path().join("nodate.yaml"),
+        "title: 无日期\nbody:\n  - 正文。\n",
+    )
+    .unwrap();
+    let refused = paiban(
+        &["build", "nodate.yaml", "--pdf-standard", "a-2b"],
+        dir.path(),
+        &[],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("SOURCE_DATE_EPOCH"));
+    let dated = paiban(
+        &["build", "nodate.yaml", "--pdf-standard", "a-2b"],
+        dir.path(),
+        &[("SOURCE_DATE_EPOCH", "1700000000")],
+    );
+    assert_eq!(
+        dated.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&dated.stderr)
+    );
+    let pdf = std::fs::read(dir.path().join("out/nodate.pdf")).unwrap();
+    assert!(String::from_utf8_lossy(&pdf).contains("2023-11-14T22:13:20"));
+}
+
+#[test]
+fn front_matter_title_page_contents_and_colophon() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = build_white_paper(dir.path(), &[]);
+    let pages: Vec<String> = poppler("pdftotext", &["-enc", "UTF-8"], &pdf)
+        .split('\u{c}')
+        .map(str::to_owned)
+        .collect();
+    assert!(pages[0].contains("携手构建网络空间命运共同体"));
+    assert!(pages[0].contains("中华人民共和国国务院新闻办公室"));
+    assert!(pages[0].replace(" ", "").contains("2022年11月"));
+    assert!(pages[1].contains("目") && pages[1].contains("录"));
+    // Every 目录 entry's page number is the folio of the page that holds the heading.
+    let entries: Vec<(String, String)> = pages[1]
+        .lines()
+        .filter_map(|line| {
+            let (title, number) = line.rsplit_once(". ")?;
+            let number = number.trim().trim_start_matches('\u{2060}');
+            number.parse::<u32>().ok()?;
+            Some((
+                title.trim_end_matches([' ', '.']).replace(' ', ""),
+                number.to_owned(),
+            ))
+        })
+        .collect();
+    assert!(entries.len() >= 10, "{entries:?}");
+    for (title, number) in &entries {
+        let page = pages
+            .iter()
+            .find(|p| p.trim_end().lines().last().map(str::trim) == Some(number.as_str()))
+            .unwrap_or_else(|| panic!("no page with folio {number}"));
+        assert!(
+            page.replace(' ', "").contains(title.as_str()),
+            "{title} not on page {number}"
+        );
+    }
+
+    // A colophon goes on the back of the title page.
+    let original = std::fs::read_to_string(project_root().join("content/whitepaper.yaml")).unwrap();
+    let with_colophon = original.replacen("\nbody:\n", "\ncolophon: 本书版权所有。\nbody:\n", 1);
+    std::fs::write(dir.path().join("colophon.yaml"), with_colophon).unwrap();
+    let output = paiban(&["build", "colophon.yaml", "-o", "out"], dir.path(), &[]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = poppler(
+        "pdftotext",
+        &["-enc", "UTF-8"],
+        &dir.path().join("out/colophon.pdf"),
+    );
+    let second_page = text.split('\u{c}').nth(1).unwrap();
+    assert!(second_page.contains("本书版权所有。"), "{second_page}");
+}
+
+#[test]
+fn two_sided_print_puts_folios_outside_and_sections_in_recto_heads() {
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = build_white_paper(dir.path(), &["--two-sided"]);
+    let html = poppler("pdftotext", &["-bbox"], &pdf);
+    let width = 210.0 * MM;
+    let mut checked = 0;
+    for (index, page) in html.split("<page ").skip(1).enumerate() {
+        let physical = index + 1;
+        let words: Vec<(f64, f64, &str)> = page
+            .lines()
+            .filter_map(|l| {
+                let x = l.split("xMin=\"").nth(1)?.split('"').next()?.parse().ok()?;
+                let y = l.split("yMin=\"").nth(1)?.split('"').next()?.parse().ok()?;
+                let word = l.split('>').nth(1)?.split('<').next()?;
+                Some((x, y, word))
+            })
+            .collect();
+        // The folio is the lowest word, and a number.
+        let Some(&(x, _, folio)) = words.iter().max_by(|a, b| a.1.total_cmp(&b.1)) else {
+            continue;
+        };
+        if folio.parse::<u32>().is_err() {
+            continue;
+        }
+        let outside_right = x > width / 2.0;
+        assert_eq!(
+            outside_right,
+            physical % 2 == 1,
+            "page {physical}: folio {folio} at x={x}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 8, "{checked} folios checked");
+    // Rectos after the first level-1 heading name its section; versos the title.
+    let text = poppler("pdftotext", &["-enc", "UTF-8"], &pdf);
+    let heads: Vec<&str> = text
+        .split('\u{c}')
+        .filter_map(|p| p.lines().next())
+        .collect();
+    assert!(
+        heads
+            .iter()
+            .any(|h| h.contains("构建更加紧密的网络空间命运共同体的中国主张")),
+        "{heads:?}"
+    );
+    assert!(
+        heads
+            .iter()
+            .any(|h| h.trim() == "携手构建网络空间命运共同体"),
+        "{heads:?}"
+    );
+}
