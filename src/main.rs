@@ -129,6 +129,10 @@ struct BatchArgs {
     /// Warnings fail the document (nothing is written for it).
     #[arg(long)]
     deny_warnings: bool,
+    /// Report pages, trim, boxes, fonts and standards of each PDF; fail a document whose
+    /// PDF is not fit for press (a font not embedded, a bleed without a BleedBox).
+    #[arg(long)]
+    preflight: bool,
 }
 
 fn parse_shard(text: &str) -> Result<(usize, usize), String> {
@@ -487,6 +491,7 @@ fn build(
         eprintln!("shard {k}/{n}: {} of {total} documents", jobs.len());
     }
     let options = BatchOptions {
+        preflight: batch.preflight,
         formats: out.formats(),
         epub_embed_fonts: out.epub_embed_fonts,
         force: batch.force,
@@ -540,11 +545,23 @@ fn build(
             Outcome::Built { outputs, .. } => {
                 format!("{} → {}", job.content.display(), names(outputs))
             }
-            Outcome::UpToDate { outputs } => {
+            Outcome::UpToDate { outputs, .. } => {
                 format!("{}: up to date ({})", job.content.display(), names(outputs))
             }
             Outcome::Failed(_) => format!("{}: failed", job.content.display()),
         });
+        if let Outcome::Built {
+            preflight: Some(report),
+            ..
+        }
+        | Outcome::UpToDate {
+            preflight: Some(report),
+            ..
+        } = outcome
+        {
+            lines.push(format!("preflight of {}:", job.content.display()));
+            lines.extend(report.lines().map(|l| format!("  {l}")));
+        }
         match &bar {
             Some(bar) => {
                 for line in &lines {

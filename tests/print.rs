@@ -416,3 +416,40 @@ fn two_sided_print_puts_folios_outside_and_sections_in_recto_heads() {
         "{heads:?}"
     );
 }
+
+#[test]
+fn preflight_reports_boxes_fonts_and_standards() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = project_root().join("content/whitepaper.yaml");
+    let args = [
+        "build",
+        content.to_str().unwrap(),
+        "-o",
+        "out",
+        "--paper",
+        "A5",
+        "--bleed",
+        "3mm",
+        "--crop-marks",
+        "--pdf-standard",
+        "a-2b",
+        "--preflight",
+    ];
+    let output = paiban(&args, dir.path(), &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("trim: 148.0×210.0 mm"), "{stderr}");
+    assert!(stderr.contains("BleedBox: 154.0×216.0 mm on"), "{stderr}");
+    assert!(stderr.contains("standards claimed: PDF/A-2b"), "{stderr}");
+    let fonts: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.trim_start().starts_with("font "))
+        .collect();
+    assert_eq!(fonts.len(), 4, "{stderr}");
+    for font in fonts {
+        assert!(
+            font.ends_with("embedded yes, subset yes, Unicode yes"),
+            "{font}"
+        );
+    }
+}

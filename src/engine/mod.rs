@@ -5,6 +5,7 @@
 pub mod boxes;
 pub mod compile;
 pub mod fonts;
+pub mod preflight;
 pub mod world;
 
 pub use compile::{CompileOutput, PdfSettings, compile_pdf};

@@ -9,6 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::cache::Cache;
 use super::{Builder, load, stem};
 use crate::diag::{Diagnostic, Failure};
+use crate::engine::preflight::Preflight;
 
 /// One document of a batch and the folder its outputs go to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,6 +47,8 @@ pub struct BatchOptions {
     pub force: bool,
     /// Documents built at once.
     pub parallel: usize,
+    /// Check each PDF as a printer would, and fail the document if it is not fit for press.
+    pub preflight: bool,
 }
 
 /// What happened to one job.
@@ -55,10 +58,12 @@ pub enum Outcome {
         outputs: Vec<PathBuf>,
         pages: Option<usize>,
         warnings: Vec<Diagnostic>,
+        preflight: Option<String>,
     },
     /// The cache showed the outputs were made from the same inputs.
     UpToDate {
         outputs: Vec<PathBuf>,
+        preflight: Option<String>,
     },
     Failed(Failure),
 }
@@ -202,10 +207,16 @@ impl Builder {
         if let (Some(cache), Some(key), false) = (cache, key, options.force)
             && cache.is_fresh(job, key, &outputs)
         {
-            return Outcome::UpToDate { outputs };
+            return match self.preflight(job, options) {
+                Ok(preflight) => Outcome::UpToDate { outputs, preflight },
+                Err(failure) => Outcome::Failed(failure),
+            };
         }
-        match self.build_formats(job, options) {
-            Ok((pages, warnings)) => {
+        let built = self
+            .build_formats(job, options)
+            .and_then(|(pages, warnings)| Ok((pages, warnings, self.preflight(job, options)?)));
+        match built {
+            Ok((pages, warnings, preflight)) => {
                 if let (Some(cache), Some(key)) = (cache, key) {
                     // A cache that cannot be written only costs a rebuild next time.
                     let _ = cache.record(job, key, &outputs);
@@ -214,10 +225,39 @@ impl Builder {
                     outputs,
                     pages,
                     warnings,
+                    preflight,
                 }
             }
             Err(failure) => Outcome::Failed(failure),
         }
+    }
+
+    /// The preflight report of `job`'s PDF, if asked for; a failure if it is not fit for
+    /// press (fonts not embedded, a bleed asked for but missing).
+    fn preflight(&self, job: &Job, options: &BatchOptions) -> Result<Option<String>, Failure> {
+        if !options.preflight || !options.formats.pdf {
+            return Ok(None);
+        }
+        let pdf = job.out_dir.join(format!("{}.pdf", stem(&job.content)));
+        let name = pdf.display().to_string();
+        let bytes = std::fs::read(&pdf)
+            .map_err(|e| Diagnostic::error(&name, format!("cannot read: {e}")))?;
+        let report = Preflight::read(&bytes).map_err(|e| Diagnostic::error(&name, e))?;
+        let problems = report.problems(self.print.bleed_mm > 0.0);
+        if problems.is_empty() {
+            return Ok(Some(report.report()));
+        }
+        let summary = report.report().trim_end().replace('\n', "; ");
+        Err(Failure(
+            problems
+                .into_iter()
+                .map(|problem| {
+                    Diagnostic::error(&name, format!("preflight: {problem}"))
+                        .with_code("preflight")
+                        .with_hint(summary.clone())
+                })
+                .collect(),
+        ))
     }
 
     /// Loads the content once and writes each format; the first failure stops the job.
