@@ -137,9 +137,14 @@ fn fonts_come_from_the_project_only_by_default() {
     let listing = String::from_utf8(output.stdout).unwrap();
     let fonts_dir = project_root().join("fonts").display().to_string();
     let rows: Vec<&str> = listing.lines().collect();
-    assert_eq!(rows.len(), 5, "{listing}");
+    assert_eq!(rows.len(), 6, "{listing}");
     assert!(rows.iter().all(|r| r.contains(&fonts_dir)), "{listing}");
-    for family in ["Noto Serif CJK SC", "Noto Sans CJK SC", "LXGW WenKai"] {
+    for family in [
+        "Noto Serif CJK SC",
+        "Noto Sans CJK SC",
+        "LXGW WenKai",
+        "FandolFang R",
+    ] {
         assert!(listing.contains(family), "{family}: {listing}");
     }
 }
@@ -210,7 +215,7 @@ fn an_unknown_layout_lists_the_available_ones() {
     let message = stderr(&output);
     assert!(message.contains("unknown layout `nosuch`"), "{message}");
     assert!(
-        message.contains("available layouts: whitepaper"),
+        message.contains("available layouts: gongwen, whitepaper"),
         "{message}"
     );
 }

@@ -453,3 +453,107 @@ fn preflight_reports_boxes_fonts_and_standards() {
         );
     }
 }
+
+/// The lines of page `page` as (xMin, yMin, xMax, text), from `pdftotext -bbox`.
+fn lines_of(pdf: &Path, page: usize) -> Vec<(f64, f64, f64, String)> {
+    let page = page.to_string();
+    poppler("pdftotext", &["-bbox", "-f", &page, "-l", &page], pdf)
+        .lines()
+        .filter(|l| l.trim_start().starts_with("<word "))
+        .map(|l| {
+            let attr = |name: &str| -> f64 {
+                let start = l.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+                l[start..].split('"').next().unwrap().parse().unwrap()
+            };
+            let text = l
+                .split('>')
+                .nth(1)
+                .unwrap()
+                .split('<')
+                .next()
+                .unwrap()
+                .to_owned();
+            (attr("xMin"), attr("yMin"), attr("xMax"), text)
+        })
+        .collect()
+}
+
+#[test]
+fn gongwen_sets_22_lines_of_28_characters() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = project_root().join("content/gongwen.yaml");
+    let output = paiban(
+        &["build", content.to_str().unwrap(), "-o", "out"],
+        dir.path(),
+        &[],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let pdf = dir.path().join("out/gongwen.pdf");
+    let pages: usize = poppler("pdfinfo", &[], &pdf)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    assert!(pages >= 3, "the sample fills at least two full pages");
+    let fonts = poppler("pdffonts", &[], &pdf);
+    assert!(fonts.contains("FandolFang-Regular"), "{fonts}");
+
+    // The text block is 156 × 225 mm from the top margin of 37 mm; the outside margin
+    // (left on even pages) is 26 mm, the binding side (left on odd pages) 28 mm.
+    let (top, width) = (37.0 * MM, 156.0 * MM);
+    let cell = width / 28.0;
+    let pitch = 225.0 * MM / 22.0;
+    let mut full_pages = 0;
+    let mut full = 0;
+    for page in 1..=pages {
+        let left = if page % 2 == 0 { 26.0 } else { 28.0 } * MM;
+        let lines: Vec<_> = lines_of(&pdf, page)
+            .into_iter()
+            .filter(|(_, y, _, _)| *y < (297.0 - 35.0) * MM)
+            .collect();
+        assert!(lines.len() <= 22, "page {page}: {lines:?}");
+        if page == 1 || lines.len() < 22 {
+            continue; // the title page, and pages a heading or the end leaves short
+        }
+        full_pages += 1;
+        // pdftotext puts a line's top at the font's ascender, a little below the em box.
+        assert!(
+            (lines[0].1 - top).abs() < 2.5,
+            "the first line starts the text block"
+        );
+        for pair in lines.windows(2) {
+            assert!(
+                (pair[1].1 - pair[0].1 - pitch).abs() < 0.05,
+                "pitch: {pair:?}"
+            );
+        }
+        for (x_min, _, x_max, text) in &lines {
+            let chars = text.chars().count();
+            // Every line starts on the grid: at the margin, or two cells in.
+            let offset = ((x_min - left) / cell).round();
+            assert!(
+                (x_min - left - offset * cell).abs() < 0.05,
+                "off the grid: {text}"
+            );
+            let cells = offset as usize + chars;
+            if (x_max - (left + width)).abs() < 0.5 {
+                assert_eq!(cells, 28, "a full line holds 28 cells: {text}");
+                full += 1;
+            } else {
+                assert!(
+                    *x_max < left + width && cells < 28,
+                    "within the grid: {text}"
+                );
+            }
+        }
+    }
+    assert!(full_pages >= 2, "{full_pages} full pages of 22 lines");
+    assert!(full >= 12, "{full} full lines");
+}
