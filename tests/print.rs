@@ -41,14 +41,7 @@ fn build_white_paper(dir: &Path, args: &[&str]) -> PathBuf {
 
 /// Every page's boxes from `pdfinfo -box`, in points: (name, [x0, y0, x1, y1]).
 fn boxes(pdf: &Path) -> Vec<Vec<(String, [f64; 4])>> {
-    let pages: usize = poppler("pdfinfo", &[], pdf)
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
-    (1..=pages)
+    (1..=page_count(pdf))
         .map(|page| {
             let page = page.to_string();
             poppler("pdfinfo", &["-box", "-f", &page, "-l", &page], pdf)
@@ -65,6 +58,16 @@ fn boxes(pdf: &Path) -> Vec<Vec<(String, [f64; 4])>> {
                 .collect()
         })
         .collect()
+}
+
+fn page_count(pdf: &Path) -> usize {
+    poppler("pdfinfo", &[], pdf)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap()
 }
 
 fn size_mm(b: &[f64; 4]) -> (f64, f64) {
@@ -494,13 +497,7 @@ fn gongwen_sets_22_lines_of_28_characters() {
         String::from_utf8_lossy(&output.stderr)
     );
     let pdf = dir.path().join("out/gongwen.pdf");
-    let pages: usize = poppler("pdfinfo", &[], &pdf)
-        .lines()
-        .find_map(|l| l.strip_prefix("Pages:"))
-        .unwrap()
-        .trim()
-        .parse()
-        .unwrap();
+    let pages = page_count(&pdf);
     assert!(pages >= 3, "the sample fills at least two full pages");
     let fonts = poppler("pdffonts", &[], &pdf);
     assert!(fonts.contains("FandolFang-Regular"), "{fonts}");
