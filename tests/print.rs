@@ -554,3 +554,68 @@ fn gongwen_sets_22_lines_of_28_characters() {
     assert!(full_pages >= 2, "{full_pages} full pages of 22 lines");
     assert!(full >= 12, "{full} full lines");
 }
+
+#[test]
+fn toc_depth_and_accessible_standards() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = std::fs::read_to_string(project_root().join("content/whitepaper.yaml")).unwrap();
+    let shallow = original.replacen("\nbody:\n", "\ntoc-depth: 1\nbody:\n", 1);
+    std::fs::write(dir.path().join("shallow.yaml"), shallow).unwrap();
+    let output = paiban(&["build", "shallow.yaml", "-o", "out"], dir.path(), &[]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let text = poppler(
+        "pdftotext",
+        &["-enc", "UTF-8"],
+        &dir.path().join("out/shallow.pdf"),
+    );
+    let contents = text.split('\u{c}').nth(1).unwrap();
+    let entries: Vec<&str> = contents.lines().filter(|l| l.contains(". .")).collect();
+    assert_eq!(entries.len(), 2, "level 1 only: {entries:?}");
+    assert!(entries[0].starts_with("四、") && entries[1].starts_with("结束语"));
+
+    // PDF/UA-1 where the content allows it: the 公文 sample starts at level 1.
+    let gongwen = project_root().join("content/gongwen.yaml");
+    let output = paiban(
+        &[
+            "build",
+            gongwen.to_str().unwrap(),
+            "-o",
+            "out",
+            "--pdf-standard",
+            "a-2b,ua-1",
+        ],
+        dir.path(),
+        &[],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let pdf = String::from_utf8_lossy(&std::fs::read(dir.path().join("out/gongwen.pdf")).unwrap())
+        .into_owned();
+    assert!(pdf.contains("<pdfuaid:part>1</pdfuaid:part>"));
+    assert!(pdf.contains("<pdfaid:part>2</pdfaid:part>"));
+    // The white paper excerpt starts at level 2, which PDF/UA-1 refuses, with a reason.
+    let content = project_root().join("content/whitepaper.yaml");
+    let output = paiban(
+        &[
+            "build",
+            content.to_str().unwrap(),
+            "-o",
+            "out",
+            "--pdf-standard",
+            "ua-1",
+        ],
+        dir.path(),
+        &[],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("start at level 1"));
+}

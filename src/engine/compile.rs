@@ -173,7 +173,23 @@ fn convert(world: &PaibanWorld, diagnostic: &SourceDiagnostic) -> Diagnostic {
             out.line = Some(line + 1);
             out.column = Some(column + 1);
         }
+        if id == world.main() {
+            out.hints.push(format!(
+                "{} is the markup paiban generated from the content; `paiban typst` writes it",
+                out.file
+            ));
+        }
         break;
+    }
+    if diagnostic
+        .message
+        .contains("first heading must be of level 1")
+    {
+        out.hints.push(
+            "PDF/UA-1 needs the headings to start at level 1; this content starts at a deeper \
+             level (an excerpt?)"
+                .to_owned(),
+        );
     }
     out
 }
