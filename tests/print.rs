@@ -391,6 +391,9 @@ fn two_sided_print_puts_folios_outside_and_sections_in_recto_heads() {
         if folio.parse::<u32>().is_err() {
             continue;
         }
+        if folio == "1" {
+            assert_eq!(physical % 2, 1, "the body starts on a recto");
+        }
         let outside_right = x > width / 2.0;
         assert_eq!(
             outside_right,
