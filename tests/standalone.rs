@@ -45,16 +45,22 @@ fn pixels(pdf: &Path, dir: &Path, prefix: &str) -> Vec<Vec<u8>> {
 
 #[test]
 fn the_typst_cli_compiles_the_emitted_markup_to_the_same_pages() {
+    for name in ["whitepaper", "gongwen"] {
+        same_pages_as_the_typst_cli(name);
+    }
+}
+
+fn same_pages_as_the_typst_cli(name: &str) {
     let typst = typst_cli();
     let root = project_root();
     let scratch_parent = root.join("target-tests");
     std::fs::create_dir_all(&scratch_parent).unwrap();
     let dir = tempfile::tempdir_in(scratch_parent).unwrap();
-    let content = root.join("content/whitepaper.yaml");
+    let content = root.join(format!("content/{name}.yaml"));
 
     let markup =
         paiban::pipeline::markup(&content, &builder().project, &Default::default()).unwrap();
-    let typ = dir.path().join("whitepaper.typ");
+    let typ = dir.path().join(format!("{name}.typ"));
     std::fs::write(&typ, markup).unwrap();
     let cli_pdf = dir.path().join("cli.pdf");
     let output = Command::new(&typst)
@@ -69,8 +75,11 @@ fn the_typst_cli_compiles_the_emitted_markup_to_the_same_pages() {
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "typst compile failed:\n{stderr}");
-    assert!(stderr.trim().is_empty(), "typst warned:\n{stderr}");
+    assert!(
+        output.status.success(),
+        "{name}: typst compile failed:\n{stderr}"
+    );
+    assert!(stderr.trim().is_empty(), "{name}: typst warned:\n{stderr}");
 
     let ours = builder().build_pdf(&content, dir.path()).unwrap().output;
     assert_eq!(
@@ -79,8 +88,8 @@ fn the_typst_cli_compiles_the_emitted_markup_to_the_same_pages() {
     );
     let theirs = pixels(&cli_pdf, dir.path(), "cli-page");
     let mine = pixels(&ours, dir.path(), "paiban-page");
-    assert_eq!(theirs.len(), mine.len(), "page counts differ");
+    assert_eq!(theirs.len(), mine.len(), "{name}: page counts differ");
     for (i, (a, b)) in theirs.iter().zip(&mine).enumerate() {
-        assert!(a == b, "page {} renders differently", i + 1);
+        assert!(a == b, "{name}: page {} renders differently", i + 1);
     }
 }
