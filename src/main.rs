@@ -260,6 +260,29 @@ fn main() -> ExitCode {
     }
 }
 
+/// The one project of a batch: every input must find the same one (or pass --root).
+fn batch_project(root: Option<&Path>, inputs: &[PathBuf]) -> Result<Project, Failure> {
+    let first = project(root, &inputs[0])?;
+    if root.is_none() {
+        for input in &inputs[1..] {
+            let other = project(None, input)?;
+            if other != first {
+                return Err(paiban::Diagnostic::error(
+                    input.display().to_string(),
+                    format!(
+                        "belongs to the project in {}, but {} to the one in {}; build them separately, or name one with --root",
+                        other.root.display(),
+                        inputs[0].display(),
+                        first.root.display()
+                    ),
+                )
+                .into());
+            }
+        }
+    }
+    Ok(first)
+}
+
 fn project(root: Option<&Path>, near: &Path) -> Result<Project, Failure> {
     Ok(match root {
         Some(root) => Project::at(root)?,
@@ -277,7 +300,7 @@ fn run(command: Command) -> Result<(), Failure> {
             fonts,
         } => {
             let mut builder = Builder::new(
-                project(fonts.root.as_deref(), &inputs[0])?,
+                batch_project(fonts.root.as_deref(), &inputs)?,
                 &fonts.font_paths,
                 fonts.system_fonts,
             );

@@ -519,6 +519,15 @@ fn gongwen_sets_22_lines_of_28_characters() {
             .filter(|(_, y, _, _)| *y < (297.0 - 35.0) * MM)
             .collect();
         assert!(lines.len() <= 22, "page {page}: {lines:?}");
+        // Every body line, the title page's included, sits on a line of the grid.
+        for (_, y, _, text) in &lines {
+            let is_title = page == 1 && *y < top + 2.0 * pitch;
+            let phase = (y - top) / pitch;
+            assert!(
+                is_title || (phase - phase.round()).abs() * pitch < 2.5,
+                "off the grid lines: {text}"
+            );
+        }
         if page == 1 || lines.len() < 22 {
             continue; // the title page, and pages a heading or the end leaves short
         }

@@ -368,3 +368,62 @@ fn watch_rebuilds_on_edits_and_survives_a_broken_one() {
     watch.expect("doc.yaml → ");
     assert!(pdf_text(&pdf).contains("版式已改"));
 }
+
+#[test]
+fn batch_edges_output_inside_input_empty_folders_mixed_projects_and_replaced_outputs() {
+    let project = scratch_project();
+    let root = project.path();
+    write(&root.join("docs/a.yaml"), GOOD);
+    // Building a folder into itself builds its documents.
+    let output = paiban(&["build", "docs", "-o", "docs"], root);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(root.join("docs/a.pdf").is_file());
+    // A folder without content is an error, not a silent success.
+    std::fs::create_dir_all(root.join("empty")).unwrap();
+    let output = paiban(&["build", "empty"], root);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("no content files"),
+        "{}",
+        stderr(&output)
+    );
+    // Documents of two projects are not built with one project's layouts.
+    let other = scratch_project();
+    write(&other.path().join("b.yaml"), GOOD);
+    let b = other.path().join("b.yaml");
+    let output = paiban(
+        &["build", "docs/a.yaml", b.to_str().unwrap(), "-o", "mixed"],
+        root,
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("build them separately"),
+        "{}",
+        stderr(&output)
+    );
+    // An output another build replaced is not taken as up to date.
+    write(
+        &root.join("one/x.yaml"),
+        "title: 甲\nbody:\n  - 甲乙丙丁。\n",
+    );
+    write(
+        &root.join("two/x.yaml"),
+        "title: 甲\nbody:\n  - 丙丁甲乙。\n",
+    );
+    for dir in ["one", "two"] {
+        let content = format!("{dir}/x.yaml");
+        assert_eq!(
+            paiban(&["build", &content, "-o", "out"], root)
+                .status
+                .code(),
+            Some(0)
+        );
+    }
+    let output = paiban(&["build", "one/x.yaml", "-o", "out"], root);
+    assert!(
+        !stderr(&output).contains("up to date"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(pdf_text(&root.join("out/x.pdf")).contains("甲乙丙丁。"));
+}

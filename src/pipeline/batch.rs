@@ -87,9 +87,12 @@ pub fn content_files(inputs: &[PathBuf], skip: &Path) -> Result<Vec<(PathBuf, Pa
             .filter_entry(|entry| {
                 let hidden =
                     entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.');
-                let skipped = std::path::absolute(entry.path()).is_ok_and(|p| p == skip);
+                // The output folder below an input is skipped, not an input that is it.
+                let skipped =
+                    entry.depth() > 0 && std::path::absolute(entry.path()).is_ok_and(|p| p == skip);
                 !hidden && !skipped
             });
+        let found_before = files.len();
         for entry in walk {
             let entry = match entry {
                 Ok(entry) => entry,
@@ -110,6 +113,12 @@ pub fn content_files(inputs: &[PathBuf], skip: &Path) -> Result<Vec<(PathBuf, Pa
                 let folder = relative.parent().unwrap_or(Path::new("")).to_path_buf();
                 files.push((entry.path().to_path_buf(), folder));
             }
+        }
+        if files.len() == found_before {
+            errors.push(Diagnostic::error(
+                input.display().to_string(),
+                "no content files (.yaml or .yml) in this folder",
+            ));
         }
     }
     if errors.is_empty() {

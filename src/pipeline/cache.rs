@@ -19,7 +19,7 @@ use super::Builder;
 use super::batch::{BatchOptions, Job};
 use crate::diag::{Diagnostic, Failure};
 
-const ENTRY_HEADER: &str = "paiban-cache 1";
+const ENTRY_HEADER: &str = "paiban-cache 2";
 
 pub struct Cache {
     dir: PathBuf,
@@ -72,27 +72,30 @@ impl Cache {
         if lines.next() != Some(ENTRY_HEADER) || lines.next() != Some(&format!("key {key:032x}")) {
             return false;
         }
-        let recorded: Vec<(&str, u64)> = lines
+        let recorded: Vec<(&str, &str)> = lines
             .filter_map(|line| {
-                let (len, path) = line.strip_prefix("output ")?.split_once(' ')?;
-                Some((path, len.parse().ok()?))
+                let (stamp, path) = line.strip_prefix("output ")?.split_once(' ')?;
+                Some((path, stamp))
             })
             .collect();
         recorded.len() == outputs.len()
-            && outputs.iter().zip(&recorded).all(|(output, (path, len))| {
-                output.to_string_lossy() == *path
-                    && std::fs::metadata(output).is_ok_and(|m| m.len() == *len)
-            })
+            && outputs
+                .iter()
+                .zip(&recorded)
+                .all(|(output, (path, stamp))| {
+                    output.to_string_lossy() == *path
+                        && output_stamp(output).is_some_and(|now| now == *stamp)
+                })
     }
 
     /// Records that `outputs` were built from the inputs hashed as `key`.
     pub fn record(&self, job: &Job, key: u128, outputs: &[PathBuf]) -> Result<(), Failure> {
         let mut entry = format!("{ENTRY_HEADER}\nkey {key:032x}\n");
         for output in outputs {
-            let len = std::fs::metadata(output)
-                .map_err(|e| Diagnostic::error(output.display().to_string(), e.to_string()))?
-                .len();
-            entry.push_str(&format!("output {len} {}\n", output.to_string_lossy()));
+            let stamp = output_stamp(output).ok_or_else(|| {
+                Diagnostic::error(output.display().to_string(), "cannot read the output")
+            })?;
+            entry.push_str(&format!("output {stamp} {}\n", output.to_string_lossy()));
         }
         super::write_atomically(&self.entry_path(job), entry.as_bytes())
     }
@@ -107,6 +110,19 @@ impl Cache {
         self.dir
             .join(format!("{:032x}", hasher.finish128().as_u128()))
     }
+}
+
+/// Size and modification time of an output, so that a file replaced since it was
+/// recorded (by another build writing the same path) is not taken as fresh.
+fn output_stamp(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta
+        .modified()
+        .ok()?
+        .duration_since(UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
+    Some(format!("{}:{modified}", meta.len()))
 }
 
 /// The hash of the inputs every document shares: layouts, fonts, and paiban itself.
@@ -143,7 +159,9 @@ fn stamp(hasher: &mut SipHasher13, path: &Path) {
 }
 
 fn sorted_files(dir: &Path) -> Vec<PathBuf> {
+    // Follow links: fontdb and typst read through them, so their targets are inputs.
     walkdir::WalkDir::new(dir)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .flatten()

@@ -77,8 +77,13 @@ impl Builder {
     /// Fonts come from the project's `fonts/`, then `extra_font_dirs`, then the system's
     /// only if `system_fonts`.
     pub fn new(project: Project, extra_font_dirs: &[PathBuf], system_fonts: bool) -> Self {
+        // Absolute, so that watch can match the absolute paths file events carry.
         let mut dirs = vec![project.fonts_dir()];
-        dirs.extend(extra_font_dirs.iter().cloned());
+        dirs.extend(
+            extra_font_dirs
+                .iter()
+                .map(|d| std::path::absolute(d).unwrap_or_else(|_| d.clone())),
+        );
         Self {
             project,
             allow_missing_glyphs: false,
