@@ -4,7 +4,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use paiban::diag::Failure;
 use paiban::model::{Paper, PrintSettings};
 use paiban::pipeline::watch::Session;
@@ -59,6 +59,12 @@ struct PrintArgs {
 
 impl PrintArgs {
     fn apply(&self, builder: &mut Builder) {
+        // A combination typst refuses is a usage error, found before any build.
+        if let Err(refused) = paiban::engine::compile::check_standards(&self.pdf_standard) {
+            Cli::command()
+                .error(clap::error::ErrorKind::ArgumentConflict, refused.message)
+                .exit();
+        }
         builder.print = self.settings();
         builder.pdf_standards = self.pdf_standard.clone();
     }

@@ -213,7 +213,10 @@ fn an_unknown_layout_lists_the_available_ones() {
     let output = paiban(&["build", "doc.yaml"], dir.path());
     assert_eq!(output.status.code(), Some(1));
     let message = stderr(&output);
-    assert!(message.contains("unknown layout `nosuch`"), "{message}");
+    assert!(
+        message.contains("doc.yaml:2:9: error[content]: unknown layout `nosuch`"),
+        "{message}"
+    );
     assert!(
         message.contains("available layouts: gongwen, whitepaper"),
         "{message}"

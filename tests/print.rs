@@ -204,6 +204,16 @@ fn paper_presets_and_custom_sizes_set_the_trim() {
         Some(2),
         "an unknown paper is a usage error"
     );
+    let output = paiban(
+        &["build", "x.yaml", "--pdf-standard", "a-2b,a-3b"],
+        dir.path(),
+        &[],
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "standards typst refuses together"
+    );
 }
 
 #[test]

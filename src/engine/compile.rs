@@ -30,6 +30,11 @@ pub const STANDARD_NAMES: &[&str] = &[
     "a-3a", "a-4", "a-4f", "a-4e", "ua-1",
 ];
 
+/// Whether typst accepts these standards together (`a-2b,a-3b` it does not).
+pub fn check_standards(names: &[String]) -> Result<(), Diagnostic> {
+    standards(names).map(|_| ())
+}
+
 fn standards(names: &[String]) -> Result<PdfStandards, Diagnostic> {
     let mut list = Vec::new();
     for name in names {

@@ -88,6 +88,8 @@ impl SourceText {
 #[derive(Debug, Clone)]
 pub struct SourceMap {
     pub texts: Vec<SourceText>,
+    /// Byte offset of the `layout` value, if the file names one.
+    pub layout_at: Option<usize>,
     by_path: HashMap<TextPath, usize>,
     line_starts: Vec<usize>,
     text: String,
@@ -112,7 +114,7 @@ impl SourceMap {
         };
         let root = reader.document().unwrap_or(Node::Other);
         let mut texts = Vec::new();
-        collect_rendered(&root, text, &char_offsets, &mut texts);
+        let layout_at = collect_rendered(&root, text, &char_offsets, &mut texts);
         // YAML breaks lines at LF, CRLF and a lone CR.
         let bytes = text.as_bytes();
         let line_starts = std::iter::once(0)
@@ -129,6 +131,7 @@ impl SourceMap {
             .collect();
         Ok(Self {
             texts,
+            layout_at,
             by_path,
             line_starts,
             text: text.to_owned(),
@@ -220,10 +223,17 @@ fn key_of(node: &Node) -> Option<&str> {
 /// `author`, `colophon`, and in `body` the paragraphs, `heading`, `sidebar` titles, sidebar bodies and
 /// `dateline`s. Everything else (numbers, dates, `source`, `identifier`) is not text on
 /// the page.
-fn collect_rendered(root: &Node, text: &str, char_offsets: &[usize], out: &mut Vec<SourceText>) {
+/// Returns where the `layout` value starts, for locating an unknown layout.
+fn collect_rendered(
+    root: &Node,
+    text: &str,
+    char_offsets: &[usize],
+    out: &mut Vec<SourceText>,
+) -> Option<usize> {
     let Node::Mapping(entries) = root else {
-        return;
+        return None;
     };
+    let mut layout_at = None;
     let root_path = TextPath::default();
     for (key, value) in entries {
         match key_of(key) {
@@ -243,9 +253,15 @@ fn collect_rendered(root: &Node, text: &str, char_offsets: &[usize], out: &mut V
                 }
             },
             Some("body") => collect_body(value, root_path.key("body"), text, char_offsets, out),
+            Some("layout") => {
+                if let Node::Scalar { span, .. } = value {
+                    layout_at = char_offsets.get(span.start.index()).copied();
+                }
+            }
             _ => {}
         }
     }
+    layout_at
 }
 
 fn collect_body(

@@ -37,7 +37,9 @@ impl Located {
 
     fn parse(text: &str, name: &str, project: &crate::project::Project) -> Result<Self, Failure> {
         let document = model::load_str(text, name)?;
-        project.check_layout(&document.layout, name)?;
+        project
+            .check_layout(&document.layout, name)
+            .map_err(|d| super::at_layout_key(text, d))?;
         Ok(Self {
             name: name.to_owned(),
             text: text.to_owned(),

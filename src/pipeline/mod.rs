@@ -30,7 +30,12 @@ pub fn prepare(path: &Path) -> Result<Document, Failure> {
 /// Loads a content file, runs every pass, and checks that its layout exists.
 pub fn load(path: &Path, project: &Project) -> Result<Document, Failure> {
     let document = prepare(path)?;
-    project.check_layout(&document.layout, &path.display().to_string())?;
+    project
+        .check_layout(&document.layout, &path.display().to_string())
+        .map_err(|d| {
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            at_layout_key(&text, d)
+        })?;
     Ok(document)
 }
 
@@ -42,6 +47,21 @@ pub fn markup(path: &Path, project: &Project, print: &PrintSettings) -> Result<S
         &path.display().to_string(),
         print,
     ))
+}
+
+/// An unknown-layout error, placed at the content's `layout:` value.
+pub(crate) fn at_layout_key(text: &str, diagnostic: Diagnostic) -> Diagnostic {
+    let diagnostic = diagnostic.with_code("content");
+    match model::SourceMap::parse(text) {
+        Ok(map) => match map.layout_at {
+            Some(offset) => {
+                let (line, column) = map.line_column(offset);
+                diagnostic.at(line, column)
+            }
+            None => diagnostic,
+        },
+        Err(_) => diagnostic,
+    }
 }
 
 /// `SOURCE_DATE_EPOCH`, the reproducible-builds convention for "the time of this build".
