@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use lopdf::{Document, Object};
+use lopdf::{Dictionary, Document, Object};
 
 const POINTS_PER_MM: f64 = 72.0 / 25.4;
 
@@ -61,7 +61,7 @@ impl Preflight {
                 }
             }
             if let Ok((direct, referenced)) = document.get_page_resources(*id) {
-                let mut dictionaries: Vec<&lopdf::Dictionary> = direct.into_iter().collect();
+                let mut dictionaries: Vec<&Dictionary> = direct.into_iter().collect();
                 dictionaries.extend(
                     referenced
                         .iter()
@@ -170,135 +170,89 @@ fn resolve<'a>(document: &'a Document, object: &'a Object) -> Option<&'a Object>
     }
 }
 
-/// Fonts and images of a resource dictionary and of the form XObjects it uses.
+/// The value of `key` in `dictionary`, following a reference.
+fn entry<'a>(document: &'a Document, dictionary: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+    resolve(document, dictionary.get(key).ok()?)
+}
+
+fn dictionary_at<'a>(
+    document: &'a Document,
+    dictionary: &'a Dictionary,
+    key: &[u8],
+) -> Option<&'a Dictionary> {
+    entry(document, dictionary, key)?.as_dict().ok()
+}
+
+fn name_at<'a>(document: &'a Document, dictionary: &'a Dictionary, key: &[u8]) -> Option<&'a [u8]> {
+    entry(document, dictionary, key)?.as_name().ok()
+}
+
+/// Fonts and images of a resource dictionary, and of the form XObjects it uses.
 fn walk_resources(
     document: &Document,
-    resources: &lopdf::Dictionary,
+    resources: &Dictionary,
     page: usize,
     fonts: &mut BTreeMap<String, FontStatus>,
     images: &mut Vec<ImageStatus>,
     depth: usize,
 ) {
-    collect_fonts(document, resources, fonts);
-    collect_images(document, resources, page, images);
-    if depth > 8 {
-        return;
-    }
-    let Some(Object::Dictionary(objects)) = resources
-        .get(b"XObject")
-        .ok()
-        .and_then(|o| resolve(document, o))
-    else {
-        return;
-    };
-    for (_, object) in objects.iter() {
-        if let Some(Object::Stream(form)) = resolve(document, object)
-            && let Some(Object::Dictionary(inner)) = form
-                .dict
-                .get(b"Resources")
-                .ok()
-                .and_then(|o| resolve(document, o))
-        {
-            walk_resources(document, inner, page, fonts, images, depth + 1);
+    if let Some(font_resources) = dictionary_at(document, resources, b"Font") {
+        for (_, font) in font_resources.iter() {
+            if let Some(Object::Dictionary(font)) = resolve(document, font) {
+                let status = font_status(document, font);
+                fonts.insert(status.name.clone(), status);
+            }
         }
     }
-}
-
-fn collect_fonts(
-    document: &Document,
-    resources: &lopdf::Dictionary,
-    out: &mut BTreeMap<String, FontStatus>,
-) {
-    let Some(Object::Dictionary(fonts)) = resources
-        .get(b"Font")
-        .ok()
-        .and_then(|o| resolve(document, o))
-    else {
-        return;
-    };
-    for (_, font) in fonts.iter() {
-        let Some(Object::Dictionary(font)) = resolve(document, font) else {
-            continue;
-        };
-        let name = font
-            .get(b"BaseFont")
-            .ok()
-            .and_then(|n| n.as_name().ok())
-            .map(|n| String::from_utf8_lossy(n).into_owned())
-            .unwrap_or_else(|| "(unnamed)".to_owned());
-        // A composite font keeps its descriptor on the descendant CIDFont.
-        let descendant = font
-            .get(b"DescendantFonts")
-            .ok()
-            .and_then(|o| resolve(document, o))
-            .and_then(|o| o.as_array().ok())
-            .and_then(|a| a.first())
-            .and_then(|o| resolve(document, o))
-            .and_then(|o| o.as_dict().ok());
-        let descriptor = descendant
-            .unwrap_or(font)
-            .get(b"FontDescriptor")
-            .ok()
-            .and_then(|o| resolve(document, o))
-            .and_then(|o| o.as_dict().ok());
-        let embedded = descriptor.is_some_and(|d| {
-            [&b"FontFile"[..], b"FontFile2", b"FontFile3"]
-                .iter()
-                .any(|key| d.has(key))
-        }) || font.get(b"Subtype").ok().and_then(|s| s.as_name().ok())
-            == Some(b"Type3");
-        let subset = name.len() > 7
-            && name.as_bytes()[6] == b'+'
-            && name.as_bytes()[..6].iter().all(u8::is_ascii_uppercase);
-        out.insert(
-            name.clone(),
-            FontStatus {
-                name,
-                embedded,
-                subset,
-                unicode: font.has(b"ToUnicode"),
-            },
-        );
-    }
-}
-
-fn collect_images(
-    document: &Document,
-    resources: &lopdf::Dictionary,
-    page: usize,
-    out: &mut Vec<ImageStatus>,
-) {
-    let Some(Object::Dictionary(objects)) = resources
-        .get(b"XObject")
-        .ok()
-        .and_then(|o| resolve(document, o))
-    else {
+    let Some(objects) = dictionary_at(document, resources, b"XObject") else {
         return;
     };
     for (_, object) in objects.iter() {
         let Some(Object::Stream(stream)) = resolve(document, object) else {
             continue;
         };
-        let is_image = stream
-            .dict
-            .get(b"Subtype")
-            .ok()
-            .and_then(|s| s.as_name().ok())
-            == Some(b"Image");
-        if is_image {
+        if name_at(document, &stream.dict, b"Subtype") == Some(b"Image") {
             let dimension = |key: &[u8]| {
-                stream
-                    .dict
-                    .get(key)
-                    .ok()
+                entry(document, &stream.dict, key)
                     .and_then(|v| v.as_i64().ok())
                     .unwrap_or(0)
             };
-            out.push(ImageStatus {
+            images.push(ImageStatus {
                 page,
                 pixels: (dimension(b"Width"), dimension(b"Height")),
             });
+        } else if depth <= 8
+            && let Some(inner) = dictionary_at(document, &stream.dict, b"Resources")
+        {
+            walk_resources(document, inner, page, fonts, images, depth + 1);
         }
+    }
+}
+
+fn font_status(document: &Document, font: &Dictionary) -> FontStatus {
+    let name = name_at(document, font, b"BaseFont")
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .unwrap_or_else(|| "(unnamed)".to_owned());
+    // A composite font keeps its descriptor on the descendant CIDFont.
+    let descendant = entry(document, font, b"DescendantFonts")
+        .and_then(|o| o.as_array().ok())
+        .and_then(|a| a.first())
+        .and_then(|o| resolve(document, o))
+        .and_then(|o| o.as_dict().ok());
+    let descriptor = dictionary_at(document, descendant.unwrap_or(font), b"FontDescriptor");
+    let embedded = descriptor.is_some_and(|d| {
+        [&b"FontFile"[..], b"FontFile2", b"FontFile3"]
+            .iter()
+            .any(|key| d.has(key))
+    }) || name_at(document, font, b"Subtype") == Some(b"Type3");
+    let subset = name.len() > 7
+        && name.as_bytes()[6] == b'+'
+        && name.as_bytes()[..6].iter().all(u8::is_ascii_uppercase);
+    FontStatus {
+        name,
+        embedded,
+        subset,
+        unicode: font.has(b"ToUnicode"),
     }
 }
 
