@@ -29,10 +29,9 @@ struct Located {
 }
 
 impl Located {
-    fn read(path: &Path, project: &crate::project::Project) -> Result<(Self, String), Failure> {
+    fn read(path: &Path, project: &crate::project::Project) -> Result<Self, Failure> {
         let text = model::read_utf8(path, "content files")?;
-        let located = Self::parse(&text, &path.display().to_string(), project)?;
-        Ok((located, text))
+        Self::parse(&text, &path.display().to_string(), project)
     }
 
     fn parse(text: &str, name: &str, project: &crate::project::Project) -> Result<Self, Failure> {
@@ -116,7 +115,7 @@ impl Builder {
     /// not load, else missing glyphs (errors) and punctuation findings (warnings).
     pub fn check(&self, content: &Path) -> Vec<Diagnostic> {
         match Located::read(content, &self.project) {
-            Ok((located, _)) => self.check_located(&located),
+            Ok(located) => self.check_located(&located),
             Err(failure) => failure.0,
         }
     }
@@ -184,22 +183,22 @@ impl Builder {
     /// symbolic link is written through to the file it names.
     pub fn fix(&self, content: &Path) -> Result<Fixed, Failure> {
         let name = content.display().to_string();
-        let (mut located, original) = Located::read(content, &self.project)?;
-        let mut text = original.clone();
+        let mut located = Located::read(content, &self.project)?;
+        let original = located.text.clone();
         let mut fixed = 0;
         let mut refused = Vec::new();
         // One pass fixes what the lint reports; a second catches what a fix revealed.
         for _ in 0..3 {
-            let pass = self.fix_pass(&located, &text);
+            let pass = self.fix_pass(&located);
             refused = pass.refused;
             if pass.fixed == 0 {
                 break;
             }
             fixed += pass.fixed;
-            text = pass.text;
-            located = Located::parse(&text, &name, &self.project)?;
+            located = Located::parse(&pass.text, &name, &self.project)?;
         }
-        if text != original {
+        let text = &located.text;
+        if *text != original {
             let target = std::fs::canonicalize(content).unwrap_or_else(|_| content.to_path_buf());
             let permissions = std::fs::metadata(&target).map(|m| m.permissions()).ok();
             super::write_atomically(&target, text.as_bytes())?;
@@ -212,8 +211,9 @@ impl Builder {
         Ok(Fixed { fixed, remaining })
     }
 
-    /// One round of fixes over `text`, the source of `located`.
-    fn fix_pass(&self, located: &Located, text: &str) -> FixPass {
+    /// One round of fixes over the source of `located`.
+    fn fix_pass(&self, located: &Located) -> FixPass {
+        let text = located.text.as_str();
         let mut pass = FixPass {
             text: text.to_owned(),
             fixed: 0,
@@ -225,7 +225,7 @@ impl Builder {
         // Per text: its edits in the file and its expected value.
         let mut planned: Vec<(TextPath, Vec<Edit>, String)> = Vec::new();
         for (path, value) in located.document.rendered_texts() {
-            let Some(source) = map.get(&path).filter(|s| s.value == value) else {
+            let Some(source) = located.source(&path, &value) else {
                 continue;
             };
             let mut edits = Vec::new();
