@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::cache::Cache;
-use super::{Builder, load, stem};
+use super::{Builder, load, output_path, stem};
 use crate::diag::{Diagnostic, Failure};
 use crate::engine::preflight::Preflight;
 
@@ -21,13 +21,12 @@ pub struct Job {
 impl Job {
     /// The outputs this job writes for `formats`.
     pub fn outputs(&self, formats: Formats) -> Vec<PathBuf> {
-        let stem = stem(&self.content);
         let mut outputs = Vec::new();
         if formats.pdf {
-            outputs.push(self.out_dir.join(format!("{stem}.pdf")));
+            outputs.push(output_path(&self.out_dir, &self.content, "pdf"));
         }
         if formats.epub {
-            outputs.push(self.out_dir.join(format!("{stem}.epub")));
+            outputs.push(output_path(&self.out_dir, &self.content, "epub"));
         }
         outputs
     }
@@ -247,7 +246,7 @@ impl Builder {
         if !options.preflight || !options.formats.pdf {
             return Ok(None);
         }
-        let pdf = job.out_dir.join(format!("{}.pdf", stem(&job.content)));
+        let pdf = output_path(&job.out_dir, &job.content, "pdf");
         let name = pdf.display().to_string();
         let bytes = std::fs::read(&pdf)
             .map_err(|e| Diagnostic::error(&name, format!("cannot read: {e}")))?;

@@ -164,18 +164,32 @@ impl Builder {
         content: &Path,
         out_dir: &Path,
     ) -> Result<Built, Failure> {
+        let world = self.world(content, self.markup(document, content)?);
+        self.write_compiled(&world, content, out_dir)
+    }
+
+    /// The Typst markup for `document` (read from `content`), after refusing characters
+    /// no font has, unless allowed.
+    fn markup(&self, document: &Document, content: &Path) -> Result<String, Failure> {
         if !self.allow_missing_glyphs {
             self.refuse_missing_glyphs(document, content)?;
         }
-        let markup = writers::typst::write(document, &content.display().to_string(), &self.print);
-        let world = PaibanWorld::new(
+        Ok(writers::typst::write(
+            document,
+            &content.display().to_string(),
+            &self.print,
+        ))
+    }
+
+    /// A World that compiles `markup` as the document of `content`.
+    fn world(&self, content: &Path, markup: String) -> PaibanWorld {
+        PaibanWorld::new(
             &self.project.root,
             self.fonts().clone(),
             &main_path(&stem(content)),
             markup,
             source_date_epoch(),
-        );
-        self.write_compiled(&world, content, out_dir)
+        )
     }
 
     /// Compiles `world` and writes the PDF for `content` into `out_dir`.
@@ -186,7 +200,7 @@ impl Builder {
         out_dir: &Path,
     ) -> Result<Built, Failure> {
         let compiled = self.compile(world)?;
-        let output = out_dir.join(format!("{}.pdf", stem(content)));
+        let output = output_path(out_dir, content, "pdf");
         write_atomically(&output, &compiled.pdf)?;
         Ok(Built {
             output,
@@ -267,7 +281,7 @@ impl Builder {
             d.file = name.clone();
             d
         })?;
-        let output = out_dir.join(format!("{}.epub", stem(content)));
+        let output = output_path(out_dir, content, "epub");
         write_atomically(&output, &bytes)?;
         Ok(output)
     }
@@ -353,6 +367,11 @@ pub fn import_text(
         writers::yaml::write(&imported.document, &header),
         imported.warnings,
     ))
+}
+
+/// Where the output of `content` in `format` (`pdf`, `epub`) goes in `out_dir`.
+pub fn output_path(out_dir: &Path, content: &Path, format: &str) -> PathBuf {
+    out_dir.join(format!("{}.{format}", stem(content)))
 }
 
 /// The file stem outputs are named after.

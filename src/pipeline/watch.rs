@@ -12,10 +12,9 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher};
 
-use super::{Builder, Built, Formats, load, main_path, source_date_epoch, stem};
+use super::{Builder, Built, Formats, load};
 use crate::diag::{Diagnostic, Failure};
 use crate::engine::PaibanWorld;
-use crate::writers;
 
 /// What changed since the last build.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -92,27 +91,13 @@ impl Session {
             elapsed: Duration::ZERO,
         };
         if self.formats.pdf {
-            if !self.builder.allow_missing_glyphs {
-                self.builder
-                    .refuse_missing_glyphs(&document, &self.content)?;
-            }
-            let markup = writers::typst::write(
-                &document,
-                &self.content.display().to_string(),
-                &self.builder.print,
-            );
+            let markup = self.builder.markup(&document, &self.content)?;
             let world = match &mut self.world {
                 Some(world) => {
                     world.set_markup(&markup);
                     world
                 }
-                None => self.world.insert(PaibanWorld::new(
-                    &self.builder.project.root,
-                    self.builder.fonts().clone(),
-                    &main_path(&stem(&self.content)),
-                    markup,
-                    source_date_epoch(),
-                )),
+                None => self.world.insert(self.builder.world(&self.content, markup)),
             };
             let built = self
                 .builder
