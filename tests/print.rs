@@ -24,18 +24,38 @@ fn paiban(args: &[&str], cwd: &Path, env: &[(&str, &str)]) -> Output {
     command.output().unwrap()
 }
 
-/// Builds the white paper with `args` into a fresh folder; the PDF's path.
-fn build_white_paper(dir: &Path, args: &[&str]) -> PathBuf {
-    let content = project_root().join("content/whitepaper.yaml");
-    let mut all = vec!["build", content.to_str().unwrap(), "-o", "out", "--force"];
-    all.extend_from_slice(args);
-    let output = paiban(&all, dir, &[]);
+#[track_caller]
+fn assert_success(output: &Output) {
     assert_eq!(
         output.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+/// Builds the white paper with `line` added before its body, as `dir/<name>.yaml`; the
+/// PDF's text.
+fn white_paper_with(dir: &Path, name: &str, line: &str) -> String {
+    let original = std::fs::read_to_string(project_root().join("content/whitepaper.yaml")).unwrap();
+    let changed = original.replacen("\nbody:\n", &format!("\n{line}\nbody:\n"), 1);
+    std::fs::write(dir.join(format!("{name}.yaml")), changed).unwrap();
+    let output = paiban(&["build", &format!("{name}.yaml"), "-o", "out"], dir, &[]);
+    assert_success(&output);
+    poppler(
+        "pdftotext",
+        &["-enc", "UTF-8"],
+        &dir.join(format!("out/{name}.pdf")),
+    )
+}
+
+/// Builds the white paper with `args` into a fresh folder; the PDF's path.
+fn build_white_paper(dir: &Path, args: &[&str]) -> PathBuf {
+    let content = project_root().join("content/whitepaper.yaml");
+    let mut all = vec!["build", content.to_str().unwrap(), "-o", "out", "--force"];
+    all.extend_from_slice(args);
+    let output = paiban(&all, dir, &[]);
+    assert_success(&output);
     dir.join("out/whitepaper.pdf")
 }
 
@@ -230,12 +250,7 @@ fn content_sets_paper_and_body_size_by_zihao() {
             )
             .unwrap();
             let output = paiban(&["build", &name, "-o", "out"], dir.path(), &[]);
-            assert_eq!(
-                output.status.code(),
-                Some(0),
-                "{}",
-                String::from_utf8_lossy(&output.stderr)
-            );
+            assert_success(&output);
             let pdf = dir.path().join(format!("out/doc-{size}.pdf"));
             assert_mm(size_mm(find(&boxes(&pdf)[0], "MediaBox")), (148.0, 210.0));
             word_height(&pdf, "正文正文正文正文正文正文。")
@@ -309,12 +324,7 @@ fn pdf_a_2b_carries_its_metadata_and_builds_are_reproducible() {
         dir.path(),
         &[("SOURCE_DATE_EPOCH", "1700000000")],
     );
-    assert_eq!(
-        dated.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&dated.stderr)
-    );
+    assert_success(&dated);
     let pdf = std::fs::read(dir.path().join("out/nodate.pdf")).unwrap();
     assert!(String::from_utf8_lossy(&pdf).contains("2023-11-14T22:13:20"));
 }
@@ -357,21 +367,7 @@ fn front_matter_title_page_contents_and_colophon() {
     }
 
     // A colophon goes on the back of the title page.
-    let original = std::fs::read_to_string(project_root().join("content/whitepaper.yaml")).unwrap();
-    let with_colophon = original.replacen("\nbody:\n", "\ncolophon: 本书版权所有。\nbody:\n", 1);
-    std::fs::write(dir.path().join("colophon.yaml"), with_colophon).unwrap();
-    let output = paiban(&["build", "colophon.yaml", "-o", "out"], dir.path(), &[]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let text = poppler(
-        "pdftotext",
-        &["-enc", "UTF-8"],
-        &dir.path().join("out/colophon.pdf"),
-    );
+    let text = white_paper_with(dir.path(), "colophon", "colophon: 本书版权所有。");
     let second_page = text.split('\u{c}').nth(1).unwrap();
     assert!(second_page.contains("本书版权所有。"), "{second_page}");
 }
@@ -503,12 +499,7 @@ fn gongwen_sets_22_lines_of_28_characters() {
         dir.path(),
         &[],
     );
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_success(&output);
     let pdf = dir.path().join("out/gongwen.pdf");
     let pages = page_count(&pdf);
     assert!(pages >= 3, "the sample fills at least two full pages");
@@ -580,21 +571,7 @@ fn gongwen_sets_22_lines_of_28_characters() {
 #[test]
 fn toc_depth_and_accessible_standards() {
     let dir = tempfile::tempdir().unwrap();
-    let original = std::fs::read_to_string(project_root().join("content/whitepaper.yaml")).unwrap();
-    let shallow = original.replacen("\nbody:\n", "\ntoc-depth: 1\nbody:\n", 1);
-    std::fs::write(dir.path().join("shallow.yaml"), shallow).unwrap();
-    let output = paiban(&["build", "shallow.yaml", "-o", "out"], dir.path(), &[]);
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let text = poppler(
-        "pdftotext",
-        &["-enc", "UTF-8"],
-        &dir.path().join("out/shallow.pdf"),
-    );
+    let text = white_paper_with(dir.path(), "shallow", "toc-depth: 1");
     let contents = text.split('\u{c}').nth(1).unwrap();
     let entries: Vec<&str> = contents.lines().filter(|l| l.contains(". .")).collect();
     assert_eq!(entries.len(), 2, "level 1 only: {entries:?}");
@@ -614,12 +591,7 @@ fn toc_depth_and_accessible_standards() {
         dir.path(),
         &[],
     );
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    assert_success(&output);
     let pdf = String::from_utf8_lossy(&std::fs::read(dir.path().join("out/gongwen.pdf")).unwrap())
         .into_owned();
     assert!(pdf.contains("<pdfuaid:part>1</pdfuaid:part>"));
