@@ -153,6 +153,13 @@ fn parse_shard(text: &str) -> Result<(usize, usize), String> {
     Ok((k, n))
 }
 
+impl FontArgs {
+    /// A builder for `project` with these font folders.
+    fn builder(&self, project: Project) -> Builder {
+        Builder::new(project, &self.font_paths, self.system_fonts)
+    }
+}
+
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
 enum FormatArg {
     Pdf,
@@ -305,11 +312,7 @@ fn run(command: Command) -> Result<(), Failure> {
             batch,
             fonts,
         } => {
-            let mut builder = Builder::new(
-                batch_project(fonts.root.as_deref(), &inputs)?,
-                &fonts.font_paths,
-                fonts.system_fonts,
-            );
+            let mut builder = fonts.builder(batch_project(fonts.root.as_deref(), &inputs)?);
             builder.allow_missing_glyphs = out.allow_missing_glyphs;
             builder.deny_warnings = batch.deny_warnings;
             print.apply(&mut builder);
@@ -322,11 +325,7 @@ fn run(command: Command) -> Result<(), Failure> {
             diagnostics,
             fonts,
         } => {
-            let mut builder = Builder::new(
-                project(fonts.root.as_deref(), &file)?,
-                &fonts.font_paths,
-                fonts.system_fonts,
-            );
+            let mut builder = fonts.builder(project(fonts.root.as_deref(), &file)?);
             builder.allow_missing_glyphs = out.allow_missing_glyphs;
             print.apply(&mut builder);
             let mut session = Session::new(
@@ -427,11 +426,7 @@ fn run(command: Command) -> Result<(), Failure> {
         }
         Command::Fonts { fonts } => {
             let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-            let builder = Builder::new(
-                project(fonts.root.as_deref(), &cwd)?,
-                &fonts.font_paths,
-                fonts.system_fonts,
-            );
+            let builder = fonts.builder(project(fonts.root.as_deref(), &cwd)?);
             for face in &builder.fonts().faces {
                 println!(
                     "{}\t{}\t{}#{}",
@@ -454,11 +449,7 @@ fn check(
     deny_warnings: bool,
     fonts: &FontArgs,
 ) -> Result<(), Failure> {
-    let builder = Builder::new(
-        project(fonts.root.as_deref(), &files[0])?,
-        &fonts.font_paths,
-        fonts.system_fonts,
-    );
+    let builder = fonts.builder(project(fonts.root.as_deref(), &files[0])?);
     let files: Vec<PathBuf> = pipeline::content_files(files, Path::new(""))?
         .into_iter()
         .map(|(content, _)| content)
