@@ -11,6 +11,11 @@ use paiban::pipeline::watch::Session;
 use paiban::pipeline::{self, BatchOptions, Builder, Cache, Formats, Job, Outcome};
 use paiban::project::Project;
 
+// typst allocates and frees heavily; glibc's malloc returns pages to the kernel and
+// faults them back in on every rebuild, which mimalloc avoids.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Print-ready typesetting from structured content (YAML), CJK first.
 #[derive(Parser)]
 #[command(name = "paiban", version, about)]
@@ -355,9 +360,11 @@ fn run(command: Command) -> Result<(), Failure> {
                             let mut written = Vec::new();
                             if let Some(pdf) = &rebuilt.pdf {
                                 written.push(format!(
-                                    "{} ({} pages)",
+                                    "{} ({} pages; typeset {:.2} s, PDF export {:.2} s)",
                                     pdf.output.display(),
-                                    pdf.pages
+                                    pdf.pages,
+                                    pdf.timings.typeset.as_secs_f64(),
+                                    pdf.timings.export.as_secs_f64()
                                 ));
                             }
                             if let Some(epub) = &rebuilt.epub {

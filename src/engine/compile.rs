@@ -1,5 +1,7 @@
 //! Compilation to PDF, and typst's diagnostics turned into located [`Diagnostic`]s.
 
+use std::time::{Duration, Instant};
+
 use serde::Deserialize;
 use serde::de::IntoDeserializer;
 use typst::World;
@@ -80,6 +82,16 @@ pub struct CompileOutput {
     pub pages: usize,
     /// Warnings that did not fail the build.
     pub warnings: Vec<Diagnostic>,
+    pub timings: StageTimings,
+}
+
+/// Where a build's time went, for `watch` and the benchmarks.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StageTimings {
+    /// typst's evaluation and layout.
+    pub typeset: Duration,
+    /// typst-pdf's export, and the BleedBox pass if any.
+    pub export: Duration,
 }
 
 /// Compiles the world's main markup and exports it as PDF.
@@ -88,7 +100,9 @@ pub struct CompileOutput {
 /// build instead of letting typst fall back to whatever covers the text.
 pub fn compile_pdf(world: &PaibanWorld, settings: &PdfSettings) -> Result<CompileOutput, Failure> {
     let standards = standards(&settings.standards)?;
+    let started = Instant::now();
     let result = typst::compile::<PagedDocument>(world);
+    let typeset = started.elapsed();
     let mut warnings: Vec<Diagnostic> = result.warnings.iter().map(|w| convert(world, w)).collect();
     for warning in &mut warnings {
         if warning.message.starts_with("unknown font family") {
@@ -145,6 +159,10 @@ pub fn compile_pdf(world: &PaibanWorld, settings: &PdfSettings) -> Result<Compil
         pdf,
         pages: document.pages().len(),
         warnings,
+        timings: StageTimings {
+            typeset,
+            export: started.elapsed() - typeset,
+        },
     })
 }
 

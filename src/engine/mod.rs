@@ -8,6 +8,6 @@ pub mod fonts;
 pub mod preflight;
 pub mod world;
 
-pub use compile::{CompileOutput, PdfSettings, compile_pdf};
+pub use compile::{CompileOutput, PdfSettings, StageTimings, compile_pdf};
 pub use fonts::{FontOptions, Fonts};
 pub use world::PaibanWorld;

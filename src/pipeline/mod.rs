@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use crate::diag::{Diagnostic, Failure};
-use crate::engine::{FontOptions, Fonts, PaibanWorld, PdfSettings, compile_pdf};
+use crate::engine::{FontOptions, Fonts, PaibanWorld, PdfSettings, StageTimings, compile_pdf};
 use crate::model::{self, Document, PrintSettings};
 use crate::passes;
 use crate::project::Project;
@@ -75,6 +75,7 @@ pub struct Built {
     pub output: PathBuf,
     pub pages: usize,
     pub warnings: Vec<Diagnostic>,
+    pub timings: StageTimings,
 }
 
 /// Settings shared by every document of one invocation; fonts are found once, when a
@@ -206,6 +207,7 @@ impl Builder {
             output,
             pages: compiled.pages,
             warnings: compiled.warnings,
+            timings: compiled.timings,
         })
     }
 
