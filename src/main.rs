@@ -269,12 +269,47 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let json = cli.command.reports_json();
     match run(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(failure) => {
+        // Under JSON diagnostics, standard output carries only JSON lines, errors found
+        // before any document was built (a bad folder, clashing outputs) included.
+        Err(Failed::Unreported(failure)) if json => {
+            for diagnostic in &failure.0 {
+                println!("{}", diagnostic.to_json());
+            }
+            ExitCode::from(1)
+        }
+        Err(Failed::Unreported(failure) | Failed::Summary(failure)) => {
             eprintln!("{failure}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// Why a command failed: diagnostics not shown yet, or a summary of ones already shown
+/// (which is not a diagnostic of its own, so it stays on standard error as text).
+enum Failed {
+    Unreported(Failure),
+    Summary(Failure),
+}
+
+impl From<Failure> for Failed {
+    fn from(failure: Failure) -> Self {
+        Failed::Unreported(failure)
+    }
+}
+
+impl Command {
+    /// Whether the command was asked for JSON diagnostics.
+    fn reports_json(&self) -> bool {
+        let format = match self {
+            Command::Build { batch, .. } => batch.diagnostics,
+            Command::Watch { diagnostics, .. } => *diagnostics,
+            Command::Check { format, .. } => *format,
+            _ => ReportFormat::Text,
+        };
+        format == ReportFormat::Json
     }
 }
 
@@ -308,7 +343,7 @@ fn project(root: Option<&Path>, near: &Path) -> Result<Project, Failure> {
     })
 }
 
-fn run(command: Command) -> Result<(), Failure> {
+fn run(command: Command) -> Result<(), Failed> {
     match command {
         Command::Build {
             inputs,
@@ -342,7 +377,7 @@ fn run(command: Command) -> Result<(), Failure> {
             );
             let json = diagnostics == ReportFormat::Json;
             eprintln!("watching {} (Ctrl-C stops)", file.display());
-            session.run(
+            Ok(session.run(
                 &mut |result| {
                     let diagnostics: &[paiban::Diagnostic] = match result {
                         Ok(rebuilt) => rebuilt.pdf.as_ref().map_or(&[], |b| &b.warnings),
@@ -384,7 +419,7 @@ fn run(command: Command) -> Result<(), Failure> {
                     }
                 },
                 &|| false,
-            )
+            )?)
         }
         Command::Check {
             files,
@@ -402,12 +437,10 @@ fn run(command: Command) -> Result<(), Failure> {
             let project = project(root.as_deref(), &file)?;
             let markup = pipeline::markup(&file, &project, &print.settings())?;
             match output {
-                Some(path) => pipeline::write_atomically(&path, markup.as_bytes()),
-                None => {
-                    print!("{markup}");
-                    Ok(())
-                }
+                Some(path) => pipeline::write_atomically(&path, markup.as_bytes())?,
+                None => print!("{markup}"),
             }
+            Ok(())
         }
         Command::Import {
             file,
@@ -424,12 +457,10 @@ fn run(command: Command) -> Result<(), Failure> {
                 eprintln!("{warning}");
             }
             match output {
-                Some(path) => pipeline::write_atomically(&path, yaml.as_bytes()),
-                None => {
-                    print!("{yaml}");
-                    Ok(())
-                }
+                Some(path) => pipeline::write_atomically(&path, yaml.as_bytes())?,
+                None => print!("{yaml}"),
             }
+            Ok(())
         }
         Command::Fonts { fonts } => {
             let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
@@ -455,7 +486,7 @@ fn check(
     format: ReportFormat,
     deny_warnings: bool,
     fonts: &FontArgs,
-) -> Result<(), Failure> {
+) -> Result<(), Failed> {
     let builder = fonts.builder(project(fonts.root.as_deref(), &files[0])?);
     let files: Vec<PathBuf> = pipeline::content_files(files, Path::new(""))?
         .into_iter()
@@ -491,15 +522,17 @@ fn check(
 }
 
 /// Ok if nothing `failed`; else one error naming the failures, for exit status 1.
-fn summarise(what: &str, failed: &[String], total: usize) -> Result<(), Failure> {
+fn summarise(what: &str, failed: &[String], total: usize) -> Result<(), Failed> {
     if failed.is_empty() {
         return Ok(());
     }
-    Err(paiban::Diagnostic::error(
-        "paiban",
-        format!("{} of {total} {what}: {}", failed.len(), failed.join(", ")),
-    )
-    .into())
+    Err(Failed::Summary(
+        paiban::Diagnostic::error(
+            "paiban",
+            format!("{} of {total} {what}: {}", failed.len(), failed.join(", ")),
+        )
+        .into(),
+    ))
 }
 
 /// `paiban build`: every document, in parallel, skipping those the cache shows are up to
@@ -509,7 +542,7 @@ fn build(
     inputs: &[PathBuf],
     out: &OutputArgs,
     batch: &BatchArgs,
-) -> Result<(), Failure> {
+) -> Result<(), Failed> {
     let output = &out.output;
     let mut jobs = pipeline::collect_jobs(inputs, output)?;
     let total = jobs.len();

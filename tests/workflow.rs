@@ -241,6 +241,74 @@ fn json_diagnostics_parse_with_positions_and_failures_do_not_stop_others() {
     );
 }
 
+/// Under JSON diagnostics, failures found before any document is built are JSON lines on
+/// standard output too; the summary of per-document failures stays on standard error.
+#[test]
+fn json_diagnostics_cover_failures_before_any_build() {
+    let project = scratch_project();
+    let root = project.path();
+    write(&root.join("a/x.yaml"), GOOD);
+    write(&root.join("b/x.yaml"), GOOD);
+    let json_lines = |output: &Output| -> Vec<Value> {
+        let stdout = String::from_utf8(output.stdout.clone()).unwrap();
+        stdout
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+            .collect()
+    };
+    // Two inputs that would write the same output: refused before building either.
+    let args = ["build", "a/x.yaml", "b/x.yaml", "-o", "out"];
+    let output = paiban(&[&args[..], &["--diagnostics", "json"]].concat(), root);
+    assert_eq!(output.status.code(), Some(1));
+    let diagnostics = json_lines(&output);
+    assert_eq!(diagnostics.len(), 1, "{}", stderr(&output));
+    assert_eq!(diagnostics[0]["severity"], "error");
+    assert!(diagnostics[0]["file"].as_str().unwrap().ends_with("x.yaml"));
+    assert!(
+        diagnostics[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("same output")
+    );
+    assert!(!root.join("out/x.pdf").exists());
+    // In text mode the same refusal goes to standard error, and standard output is empty.
+    let output = paiban(&args, root);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(output.stdout.is_empty());
+    assert!(stderr(&output).contains("same output"));
+
+    // A missing input, for build and for check.
+    for args in [
+        &[
+            "build",
+            "missing.yaml",
+            "-o",
+            "out",
+            "--diagnostics",
+            "json",
+        ][..],
+        &["check", "missing.yaml", "--format", "json"][..],
+    ] {
+        let output = paiban(args, root);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        let diagnostics = json_lines(&output);
+        assert_eq!(diagnostics.len(), 1, "{args:?}: {}", stderr(&output));
+        assert!(
+            diagnostics[0]["file"]
+                .as_str()
+                .unwrap()
+                .contains("missing.yaml")
+        );
+    }
+
+    // A document that fails to build: its diagnostic is a JSON line, the summary is not.
+    write(&root.join("c/bad.yaml"), "title: 坏\nbody: 3\n");
+    let output = paiban(&["build", "c", "-o", "out", "--diagnostics", "json"], root);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(json_lines(&output).len(), 1);
+    assert!(stderr(&output).contains("1 of 1 documents failed"));
+}
+
 #[test]
 fn deny_warnings_fails_a_document_with_warnings_and_writes_nothing() {
     let project = scratch_project();
