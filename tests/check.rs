@@ -357,3 +357,28 @@ fn fix_handles_anchors_indented_blocks_folds_and_symlinks() {
         .collect();
     assert_eq!(rules, ["space-between-han"], "{remaining:?}");
 }
+
+/// A `#` after a space ends an unquoted text in YAML, silently. `check` warns where that
+/// looks like an accident, and leaves comments written on purpose (`# note`), quoted texts
+/// and block texts alone.
+#[test]
+fn a_comment_that_cuts_a_text_short_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "title: 测试 #标题\nbody:\n  - 第 #1 号文件。\n  - 正文。 # 作者的注释\n  - heading: 标题 #2\n    level: 1\n  - \"引号\" #3\n  - |\n    块 #4\n  - 第#5号\n  - 多行\n    文本 #6\n";
+    write(dir.path(), "c.yaml", text);
+    let (findings, code) = json_findings(dir.path(), "c.yaml");
+    assert_eq!(code, Some(0), "a warning alone does not fail a check");
+    let cut = with_rule(&findings, "yaml-comment");
+    let places: Vec<(u64, u64)> = cut
+        .iter()
+        .map(|f| (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(places, [(1, 11), (3, 7), (5, 17), (12, 8)], "{findings:?}");
+    for finding in &cut {
+        assert_eq!(char_at(text, finding), '#');
+        assert_eq!(finding["severity"], "warning");
+    }
+    assert!(cut[1]["message"].as_str().unwrap().contains("ends at `第`"));
+    let denied = paiban(&["check", "c.yaml", "--deny-warnings"], dir.path());
+    assert_eq!(denied.status.code(), Some(1));
+}

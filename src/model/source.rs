@@ -63,6 +63,9 @@ pub struct SourceText {
     /// For each character of `value`, the bytes of the file that produced it; `None` if the
     /// alignment failed, in which case only `start` is known.
     spans: Option<Vec<Range<usize>>>,
+    /// Byte offset of a `#` comment right after an unquoted text on its last line: in
+    /// `- 第 #1 号` YAML ends the text at `第`, which is rarely what the author meant.
+    pub comment_after: Option<usize>,
 }
 
 impl SourceText {
@@ -331,12 +334,25 @@ fn push_scalar(
                 .collect(),
         )
     });
+    let comment_after = match style {
+        ScalarStyle::Plain => comment_after(text, byte(span.end.index())),
+        _ => None,
+    };
     out.push(SourceText {
         path,
         value: value.clone(),
         start,
         spans,
+        comment_after,
     });
+}
+
+/// The offset of the `#` if a comment follows `end` on the same line (YAML needs white
+/// space before it).
+fn comment_after(text: &str, end: usize) -> Option<usize> {
+    let rest = text.get(end..)?;
+    let gap = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    (gap > 0 && rest[gap..].starts_with('#')).then_some(end + gap)
 }
 
 /// The offset after any `&anchor` and `!tag` properties (and the space after them) at `start`.
@@ -634,6 +650,20 @@ mod tests {
         let map = SourceMap::parse(bom).unwrap();
         let text = map.get(&TextPath::default().key("title")).unwrap();
         assert_eq!(map.line_column(text.offset_of(2)), (1, 10));
+    }
+
+    #[test]
+    fn a_comment_after_an_unquoted_text_is_found() {
+        let at = |yaml: &str| located(yaml, "body[0]").comment_after;
+        assert_eq!(at("title: t\nbody:\n  - 第 #1\n"), Some(23));
+        assert_eq!(at("title: t\nbody:\n  - 第\t  #1\n"), Some(25));
+        assert_eq!(
+            at("title: t\nbody:\n  - 第#1\n"),
+            None,
+            "no space: not a comment"
+        );
+        assert_eq!(at("title: t\nbody:\n  - '第' #1\n"), None, "quoted");
+        assert_eq!(at("title: t\nbody:\n  - 第\n  # 下一行的注释\n"), None);
     }
 
     #[test]

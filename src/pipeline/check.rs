@@ -86,8 +86,37 @@ impl Located {
                 }
                 out.push(self.at(diagnostic, &path, &value, finding.mark.start));
             }
+            if let Some(diagnostic) = source.and_then(|source| self.cut_by_comment(source)) {
+                out.push(diagnostic);
+            }
         }
         out
+    }
+
+    /// A warning when a `#` that YAML reads as a comment seems to belong to the text: it
+    /// follows an unquoted text on the same line and is not followed by a space, as in
+    /// `- 第 #1 号` (a comment written on purpose is `# note`).
+    fn cut_by_comment(&self, source: &SourceText) -> Option<Diagnostic> {
+        let at = source.comment_after?;
+        let comment = self.text[at..].lines().next().unwrap_or("");
+        let after_hash = comment[1..].chars().next()?;
+        if after_hash.is_whitespace() {
+            return None;
+        }
+        let (line, column) = self.map.as_ref()?.line_column(at);
+        let chars: Vec<char> = source.value.chars().collect();
+        let ending: String = chars[chars.len().saturating_sub(12)..].iter().collect();
+        Some(
+            Diagnostic::warning(
+                &self.name,
+                format!(
+                    "`{comment}` is a YAML comment, not part of the text (a `#` after a space starts one), so the text ends at `{ending}`"
+                ),
+            )
+            .with_code("yaml-comment")
+            .with_hint("if it belongs to the text, put the whole text in quotes, or write `#` with no space before it")
+            .at(line, column),
+        )
     }
 
     fn missing_glyphs(&self, covers: &mut impl FnMut(char) -> bool) -> Vec<Diagnostic> {
