@@ -190,7 +190,9 @@ fn lint_positives_and_negatives() {
          \x20 - 真的?!不\n\
          \x20 - It's a test, with (brackets) -- and... more; ok?\n\
          \x20 - 访问https://example.com/a,b?x=1:2\n\
-         \x20 - 共1,500人，时间10:30。\n",
+         \x20 - 共1,500人，时间10:30。\n\
+         \x20 - 2020~2022年，见<<框架>>。\n\
+         \x20 - 3~5 days, x << 2 >> 1\n",
     );
     let (findings, code) = json_findings(dir.path(), "doc.yaml");
     assert_eq!(code, Some(0));
@@ -215,11 +217,23 @@ fn lint_positives_and_negatives() {
             (6, 7, "mixed-brackets", "（"),
             (7, 7, "space-between-han", ""),
             (8, 7, "half-width-punctuation", "？！"),
+            (12, 9, "range-tilde", "～"),
+            (12, 17, "book-title-marks", "《"),
+            (12, 21, "book-title-marks", "》"),
         ]
     );
     // --deny-warnings makes the same findings fail the check.
     let output = paiban(&["check", "doc.yaml", "--deny-warnings"], dir.path());
     assert_eq!(output.status.code(), Some(1));
+    // --fix rewrites them, and a second check finds nothing.
+    let fixed = paiban(&["check", "doc.yaml", "--fix"], dir.path());
+    assert_eq!(fixed.status.code(), Some(0));
+    let text = std::fs::read_to_string(dir.path().join("doc.yaml")).unwrap();
+    assert!(
+        text.contains("  - 2020～2022年，见《框架》。\n  - 3~5 days, x << 2 >> 1\n"),
+        "{text}"
+    );
+    assert_eq!(json_findings(dir.path(), "doc.yaml").0, Vec::<Value>::new());
 }
 
 #[test]

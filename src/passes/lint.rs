@@ -24,16 +24,22 @@ pub enum Rule {
     Dash,
     /// ASCII spaces between Chinese characters.
     SpaceBetweenHan,
+    /// `~` for the wave dash `～` of a numeric range (2020～2022年).
+    RangeTilde,
+    /// `<<…>>` for the book title marks `《…》`.
+    BookTitleMarks,
 }
 
 impl Rule {
-    pub const ALL: [Rule; 6] = [
+    pub const ALL: [Rule; 8] = [
         Rule::HalfWidthPunctuation,
         Rule::MixedBrackets,
         Rule::StraightQuotes,
         Rule::Ellipsis,
         Rule::Dash,
         Rule::SpaceBetweenHan,
+        Rule::RangeTilde,
+        Rule::BookTitleMarks,
     ];
 
     /// The rule's name in reports and JSON.
@@ -45,6 +51,8 @@ impl Rule {
             Rule::Ellipsis => "ellipsis",
             Rule::Dash => "dash",
             Rule::SpaceBetweenHan => "space-between-han",
+            Rule::RangeTilde => "range-tilde",
+            Rule::BookTitleMarks => "book-title-marks",
         }
     }
 }
@@ -71,6 +79,8 @@ pub fn lint(text: &str) -> Vec<Finding> {
     text.quotes('\'', ('‘', '’'), &mut findings);
     text.runs(&mut findings);
     text.spaces(&mut findings);
+    text.range_tildes(&mut findings);
+    text.book_titles(&mut findings);
     findings.sort_by_key(|f| (f.chars.start, f.chars.end));
     // Two findings may absorb the same spaces (`中文 , (注)`): the later one gives them up.
     // Findings about the same characters keep the first.
@@ -466,6 +476,74 @@ impl Text {
     }
 }
 
+impl Text {
+    /// A `~` between two numbers in a Chinese text: GB/T 15834 writes a range with the
+    /// wave dash (2020～2022年). Spaces around it go with it.
+    fn range_tildes(&self, out: &mut Vec<Finding>) {
+        if !self.has_han() {
+            return;
+        }
+        for run in self.runs_of(|c| c == '~') {
+            // A number, perhaps with its unit sign (5%～8%), on either side.
+            let number_end =
+                |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit() || "%‰°".contains(c));
+            let number_start = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
+            if run.len() != 1
+                || !number_end(self.before(run.start))
+                || !number_start(self.after(run.end))
+            {
+                continue;
+            }
+            let chars =
+                run.start - self.spaces_before(run.start)..run.end + self.spaces_after(run.end);
+            out.push(Finding {
+                chars,
+                mark: run,
+                rule: Rule::RangeTilde,
+                message:
+                    "`~` in a numeric range in Chinese text; the Chinese form is the wave dash `～`"
+                        .to_owned(),
+                replacement: "～".to_owned(),
+            });
+        }
+    }
+
+    /// `<<` and the next `>>` on the same line around a title in Chinese text, for `《` `》`.
+    fn book_titles(&self, out: &mut Vec<Finding>) {
+        let opens = self.runs_of(|c| c == '<');
+        let closes = self.runs_of(|c| c == '>');
+        let mut closes = closes.into_iter().filter(|run| run.len() == 2).peekable();
+        for open in opens.into_iter().filter(|run| run.len() == 2) {
+            while closes.next_if(|close| close.start < open.end).is_some() {}
+            let Some(close) = closes.peek().cloned() else {
+                break;
+            };
+            let inside = &self.chars[open.end..close.start];
+            if inside.is_empty()
+                || inside.contains(&'\n')
+                || inside.windows(2).any(|w| w == ['<', '<'])
+                || !(inside.iter().any(|&c| is_chinese(c))
+                    || self.chinese_around(&(open.start..close.end)))
+            {
+                continue;
+            }
+            closes.next();
+            let title: String = inside.iter().collect();
+            for (run, replacement) in [(open, "《"), (close, "》")] {
+                out.push(Finding {
+                    chars: run.clone(),
+                    mark: run,
+                    rule: Rule::BookTitleMarks,
+                    message: format!(
+                        "`<<{title}>>` in Chinese text; the Chinese form is `《{title}》`"
+                    ),
+                    replacement: replacement.to_owned(),
+                });
+            }
+        }
+    }
+}
+
 /// Marks the characters of URLs (`scheme://…`, `www.…`): ASCII up to the next space or
 /// non-ASCII character.
 fn url_mask(chars: &[char]) -> Vec<bool> {
@@ -566,6 +644,32 @@ mod tests {
         assert_eq!(rules("中古(古巴）"), ["mixed-brackets"]);
         assert_eq!(fixed("a (b） c"), "a (b) c");
         assert_eq!(fixed("见下文(注"), "见下文（注");
+    }
+
+    #[test]
+    fn ranges_and_book_titles() {
+        assert_eq!(fixed("2020~2022年"), "2020～2022年");
+        assert_eq!(fixed("增长5% ~ 8%"), "增长5%～8%");
+        assert_eq!(fixed("约3~5天"), "约3～5天");
+        assert_eq!(rules("2020~2022年"), ["range-tilde"]);
+        assert_eq!(
+            fixed("通过了<<金砖国家数字经济伙伴关系框架>>。"),
+            "通过了《金砖国家数字经济伙伴关系框架》。"
+        );
+        assert_eq!(fixed("阅读<<Rust>>一书"), "阅读《Rust》一书");
+        assert_eq!(rules("<<甲>>和<<乙>>"), ["book-title-marks"; 4]);
+        for text in [
+            "range 3~5 days",
+            "路径~/bin下",
+            "约~5天",
+            "x << 2 and y >> 1",
+            "左移<<",
+            "中文<<a\nb>>",
+            "中文<<>>",
+            "见https://example.com/<<a>>",
+        ] {
+            assert_eq!(lint(text), [], "{text}");
+        }
     }
 
     #[test]
