@@ -427,6 +427,48 @@ fn two_sided_print_puts_folios_outside_and_sections_in_recto_heads() {
             .any(|h| h.trim() == "携手构建网络空间命运共同体"),
         "{heads:?}"
     );
+    // Page labels: none on the front matter, the blank verso before the body included;
+    // the body is labelled 1, 2, … from its first page.
+    let labels = page_labels(&pdf);
+    let body = labels
+        .iter()
+        .position(|l| l == "1")
+        .expect("a page labelled 1");
+    assert_eq!(body % 2, 0, "the body starts on a recto: {labels:?}");
+    assert!(labels[..body].iter().all(String::is_empty), "{labels:?}");
+    for (i, label) in labels[body..].iter().enumerate() {
+        assert_eq!(label, &(i + 1).to_string(), "{labels:?}");
+    }
+}
+
+/// Each page's label as a viewer shows it: the decimal number, or empty for a page in a
+/// range without a numbering style (the only styles paiban's layouts use).
+fn page_labels(pdf: &Path) -> Vec<String> {
+    let document = lopdf::Document::load(pdf).unwrap();
+    let pages = document.get_pages().len();
+    let catalog = document.catalog().unwrap();
+    let nums = catalog.get(b"PageLabels").unwrap();
+    let nums = document.dereference(nums).unwrap().1.as_dict().unwrap();
+    let nums = nums.get(b"Nums").unwrap().as_array().unwrap();
+    let mut ranges = Vec::new();
+    for pair in nums.chunks(2) {
+        let first = pair[0].as_i64().unwrap() as usize;
+        let dict = document.dereference(&pair[1]).unwrap().1.as_dict().unwrap();
+        let decimal = dict.get(b"S").is_ok_and(|s| s.as_name().unwrap() == b"D");
+        let start = dict.get(b"St").map_or(1, |s| s.as_i64().unwrap()) as usize;
+        assert!(dict.get(b"P").is_err(), "no prefixes expected");
+        ranges.push((first, decimal, start));
+    }
+    (0..pages)
+        .map(|page| {
+            let &(first, decimal, start) = ranges.iter().rev().find(|r| r.0 <= page).unwrap();
+            if decimal {
+                (start + page - first).to_string()
+            } else {
+                String::new()
+            }
+        })
+        .collect()
 }
 
 #[test]
