@@ -230,6 +230,11 @@ impl Text {
         self.chars[i..].iter().take_while(|c| is_space(**c)).count()
     }
 
+    /// `run` with the spaces on both sides of it, which a full-width mark replaces too.
+    fn with_spaces_around(&self, run: &Range<usize>) -> Range<usize> {
+        run.start - self.spaces_before(run.start)..run.end + self.spaces_after(run.end)
+    }
+
     /// Maximal runs of characters matching `member`, outside URLs.
     fn runs_of(&self, member: impl Fn(char) -> bool) -> Vec<Range<usize>> {
         let mut runs = Vec::new();
@@ -263,8 +268,7 @@ impl Text {
             }
             let marks: String = self.chars[run.clone()].iter().collect();
             out.push(Finding {
-                chars: run.start - self.spaces_before(run.start)
-                    ..run.end + self.spaces_after(run.end),
+                chars: self.with_spaces_around(&run),
                 mark: run.clone(),
                 rule: Rule::HalfWidthPunctuation,
                 message: format!("half-width `{marks}` in Chinese text"),
@@ -474,30 +478,26 @@ impl Text {
             });
         }
     }
-}
 
-impl Text {
     /// A `~` between two numbers in a Chinese text: GB/T 15834 writes a range with the
     /// wave dash (2020～2022年). Spaces around it go with it.
     fn range_tildes(&self, out: &mut Vec<Finding>) {
         if !self.has_han() {
             return;
         }
+        // A number, perhaps with its unit sign (5%～8%), on either side.
+        let number_end =
+            |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit() || "%‰°".contains(c));
+        let number_start = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
         for run in self.runs_of(|c| c == '~') {
-            // A number, perhaps with its unit sign (5%～8%), on either side.
-            let number_end =
-                |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit() || "%‰°".contains(c));
-            let number_start = |c: Option<char>| c.is_some_and(|c| c.is_ascii_digit());
             if run.len() != 1
                 || !number_end(self.before(run.start))
                 || !number_start(self.after(run.end))
             {
                 continue;
             }
-            let chars =
-                run.start - self.spaces_before(run.start)..run.end + self.spaces_after(run.end);
             out.push(Finding {
-                chars,
+                chars: self.with_spaces_around(&run),
                 mark: run,
                 rule: Rule::RangeTilde,
                 message:
