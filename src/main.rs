@@ -284,19 +284,41 @@ fn main() -> ExitCode {
             eprintln!("{failure}");
             ExitCode::from(1)
         }
+        Err(Failed::Usage(failure)) if json => {
+            for diagnostic in &failure.0 {
+                println!("{}", diagnostic.to_json());
+            }
+            ExitCode::from(2)
+        }
+        Err(Failed::Usage(failure)) => {
+            eprintln!("{failure}");
+            ExitCode::from(2)
+        }
     }
 }
 
-/// Why a command failed: diagnostics not shown yet, or a summary of ones already shown
-/// (which is not a diagnostic of its own, so it stays on standard error as text).
+/// Why a command failed: diagnostics not shown yet, a summary of ones already shown
+/// (which is not a diagnostic of its own, so it stays on standard error as text), or a
+/// usage error (exit status 2).
 enum Failed {
     Unreported(Failure),
     Summary(Failure),
+    Usage(Failure),
 }
 
 impl From<Failure> for Failed {
     fn from(failure: Failure) -> Self {
-        Failed::Unreported(failure)
+        if pipeline::is_usage_error(&failure) {
+            Failed::Usage(failure)
+        } else {
+            Failed::Unreported(failure)
+        }
+    }
+}
+
+impl From<paiban::Diagnostic> for Failed {
+    fn from(diagnostic: paiban::Diagnostic) -> Self {
+        Failure::from(diagnostic).into()
     }
 }
 
@@ -365,9 +387,22 @@ fn run(command: Command) -> Result<(), Failed> {
             diagnostics,
             fonts,
         } => {
+            if file.is_dir() {
+                return Err(paiban::Diagnostic::error(
+                    file.display().to_string(),
+                    "is a folder; watch follows one content file (build a folder with `paiban build`)",
+                )
+                .with_code(pipeline::USAGE)
+                .into());
+            }
             let mut builder = fonts.builder(project(fonts.root.as_deref(), &file)?);
             builder.allow_missing_glyphs = out.allow_missing_glyphs;
             print.apply(&mut builder);
+            let job = Job {
+                content: file.clone(),
+                out_dir: out.output.clone(),
+            };
+            pipeline::refuse_outputs_over_inputs(std::slice::from_ref(&job), out.formats())?;
             let mut session = Session::new(
                 builder,
                 &file,
@@ -435,6 +470,9 @@ fn run(command: Command) -> Result<(), Failed> {
             print,
         } => {
             let project = project(root.as_deref(), &file)?;
+            if let Some(path) = &output {
+                pipeline::refuse_overwriting_input(&file, path)?;
+            }
             let markup = pipeline::markup(&file, &project, &print.settings())?;
             match output {
                 Some(path) => pipeline::write_atomically(&path, markup.as_bytes())?,
@@ -452,6 +490,9 @@ fn run(command: Command) -> Result<(), Failed> {
                 EncodingArg::Utf8 => pipeline::TextEncoding::Utf8,
                 EncodingArg::Gb18030 => pipeline::TextEncoding::Gb18030,
             };
+            if let Some(path) = &output {
+                pipeline::refuse_overwriting_input(&file, path)?;
+            }
             let (yaml, warnings) = pipeline::import_text(&file, encoding, title)?;
             for warning in &warnings {
                 eprintln!("{warning}");
@@ -513,26 +554,51 @@ fn check(
         }
         let errors = diagnostics.iter().filter(|d| d.is_error()).count();
         let warnings = diagnostics.len() - errors;
-        eprintln!("{}: {errors} errors, {warnings} warnings", file.display());
+        eprintln!(
+            "{}: {}, {}",
+            file.display(),
+            count(errors, "error"),
+            count(warnings, "warning")
+        );
         if errors > 0 || (deny_warnings && warnings > 0) {
             failed.push(file.display().to_string());
         }
     }
-    summarise("files failed the check", &failed, files.len())
+    summarise(("file", "files"), "failed the check", &failed, files.len())
 }
 
-/// Ok if nothing `failed`; else one error naming the failures, for exit status 1.
-fn summarise(what: &str, failed: &[String], total: usize) -> Result<(), Failed> {
+/// Ok if nothing `failed`; else one error naming the failures, for exit status 1:
+/// "1 of 3 documents failed: a.yaml". `nouns` is the singular and plural of what failed.
+fn summarise(
+    nouns: (&str, &str),
+    what: &str,
+    failed: &[String],
+    total: usize,
+) -> Result<(), Failed> {
     if failed.is_empty() {
         return Ok(());
     }
+    let noun = if total == 1 { nouns.0 } else { nouns.1 };
     Err(Failed::Summary(
         paiban::Diagnostic::error(
             "paiban",
-            format!("{} of {total} {what}: {}", failed.len(), failed.join(", ")),
+            format!(
+                "{} of {total} {noun} {what}: {}",
+                failed.len(),
+                failed.join(", ")
+            ),
         )
         .into(),
     ))
+}
+
+/// "1 error", "2 errors".
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 /// `paiban build`: every document, in parallel, skipping those the cache shows are up to
@@ -545,10 +611,15 @@ fn build(
 ) -> Result<(), Failed> {
     let output = &out.output;
     let mut jobs = pipeline::collect_jobs(inputs, output)?;
+    pipeline::refuse_outputs_over_inputs(&jobs, out.formats())?;
     let total = jobs.len();
     if let Some((k, n)) = batch.shard {
         jobs = pipeline::shard(jobs, k, n);
-        eprintln!("shard {k}/{n}: {} of {total} documents", jobs.len());
+        eprintln!(
+            "shard {k}/{n}: {} of {}",
+            jobs.len(),
+            count(total, "document")
+        );
     }
     let options = BatchOptions {
         preflight: batch.preflight,
@@ -642,5 +713,5 @@ fn build(
         .filter(|(_, outcome)| matches!(outcome, Outcome::Failed(_)))
         .map(|(job, _)| job.content.display().to_string())
         .collect();
-    summarise("documents failed", &failed, jobs.len())
+    summarise(("document", "documents"), "failed", &failed, jobs.len())
 }

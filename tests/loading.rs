@@ -219,3 +219,42 @@ fn the_documented_forms_load_with_their_meaning() {
     assert_eq!(single.lang.as_str(), "zh-CN");
     assert_eq!(single.layout, "whitepaper");
 }
+
+#[test]
+fn a_number_or_truth_value_where_text_belongs_gets_a_hint_to_quote_it() {
+    for (yaml, column) in [
+        ("title: t\nbody:\n  - 123\n", 5),
+        ("title: t\nbody:\n  - 1.50\n", 5),
+        ("title: t\nbody:\n  - true\n", 5),
+        ("title: t\nauthor: 2022\nbody: [a]\n", 9),
+    ] {
+        let diagnostic = load_str(yaml, "t.yaml").unwrap_err();
+        assert_eq!(diagnostic.column, Some(column), "{yaml}");
+        assert!(
+            diagnostic.hints.iter().any(|h| h.contains("quotes")),
+            "{yaml}: {diagnostic}"
+        );
+    }
+}
+
+#[test]
+fn private_use_and_grandfathered_language_tags_are_well_formed() {
+    for tag in [
+        "x-klingon",
+        "i-klingon",
+        "zh-Hant-TW",
+        "zh-cmn-Hans-CN",
+        "sr-Latn-RS",
+        "en-GB-oed",
+    ] {
+        let document = load_str(&format!("title: t\nlang: {tag}\nbody: [a]\n"), "t.yaml")
+            .unwrap_or_else(|e| panic!("{tag}: {e}"));
+        assert_eq!(document.lang.as_str(), tag);
+    }
+    for tag in ["zh-", "x-", "abcdefghi", "zh--CN"] {
+        assert!(
+            load_str(&format!("title: t\nlang: {tag}\nbody: [a]\n"), "t.yaml").is_err(),
+            "{tag}"
+        );
+    }
+}

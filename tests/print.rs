@@ -318,7 +318,14 @@ fn pdf_a_2b_carries_its_metadata_and_builds_are_reproducible() {
         &[],
     );
     assert_eq!(refused.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("SOURCE_DATE_EPOCH"));
+    let message = String::from_utf8_lossy(&refused.stderr);
+    assert!(message.contains("SOURCE_DATE_EPOCH"), "{message}");
+    // Located in the content's header, not in generated markup the user never sees.
+    assert!(
+        message.contains("nodate.yaml:1:8: error[content]: PDF/A"),
+        "{message}"
+    );
+    assert!(!message.contains(".typ"), "{message}");
     let dated = paiban(
         &["build", "nodate.yaml", "--pdf-standard", "a-2b"],
         dir.path(),
@@ -654,4 +661,72 @@ fn toc_depth_and_accessible_standards() {
     );
     assert_eq!(output.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&output.stderr).contains("start at level 1"));
+}
+
+#[test]
+fn running_heads_keep_to_one_line_and_take_a_short_title() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "关于进一步加强和改进新时代档案数字化与长期保存工作推动档案事业高质量发展的若干意见及其实施细则的通知".repeat(2);
+    let body = format!("  - \"{}\"\n", "正文内容很长，需要多页。".repeat(60)).repeat(8);
+    let head_of = |yaml: &str, name: &str| -> Vec<String> {
+        std::fs::write(dir.path().join(format!("{name}.yaml")), yaml).unwrap();
+        let output = paiban(
+            &["build", &format!("{name}.yaml"), "-o", "out"],
+            dir.path(),
+            &[],
+        );
+        assert_success(&output);
+        let pdf = dir.path().join(format!("out/{name}.pdf"));
+        // The running head of the body's second page: the lines before the first gap.
+        let page = poppler("pdftotext", &["-enc", "UTF-8", "-f", "4", "-l", "4"], &pdf);
+        page.lines()
+            .take_while(|l| !l.trim().is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let head = head_of(&format!("title: {long}\nbody:\n{body}"), "long");
+    assert_eq!(head.len(), 1, "one line: {head:?}");
+    assert!(head[0].ends_with("……"), "{head:?}");
+    assert!(long.starts_with(head[0].trim_end_matches('…')), "{head:?}");
+
+    let head = head_of(
+        &format!("title: {long}\nshort-title: 档案数字化意见\nbody:\n{body}"),
+        "short",
+    );
+    assert_eq!(head, ["档案数字化意见"]);
+}
+
+#[test]
+fn the_pdf_declares_the_whole_language_tag() {
+    let dir = tempfile::tempdir().unwrap();
+    for (tag, declared) in [
+        ("zh-CN", "zh-CN"),
+        ("zh-Hant-TW", "zh-Hant-TW"),
+        ("zh-Hans", "zh-Hans"),
+        ("x-klingon", "x-klingon"),
+    ] {
+        let name = tag.to_ascii_lowercase();
+        std::fs::write(
+            dir.path().join(format!("{name}.yaml")),
+            format!("title: 语言\nlang: {tag}\nbody:\n  - 正文。\n"),
+        )
+        .unwrap();
+        let output = paiban(
+            &["build", &format!("{name}.yaml"), "-o", "out"],
+            dir.path(),
+            &[],
+        );
+        assert_success(&output);
+        let pdf = std::fs::read(dir.path().join(format!("out/{name}.pdf"))).unwrap();
+        let document = lopdf::Document::load_mem(&pdf).unwrap();
+        let lang = document
+            .catalog()
+            .unwrap()
+            .get(b"Lang")
+            .unwrap()
+            .as_str()
+            .unwrap()
+            .to_vec();
+        assert_eq!(String::from_utf8(lang).unwrap(), declared, "{tag}");
+    }
 }

@@ -254,3 +254,67 @@ fn document_metadata_comes_from_the_content() {
         "the content's date is the document's date:\n{info}"
     );
 }
+
+/// The v1 samples as they were before content format v2 (`tests/data/v1/`): built now,
+/// every page renders to the same pixels (`pdftoppm -r 36 -gray`, stored as PNG beside
+/// them), and the EPUB has the same text.
+#[test]
+fn v1_documents_render_as_they_always_have() {
+    let fixtures = common::project_root().join("tests/data/v1");
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["whitepaper", "features", "gongwen"] {
+        let content = dir.path().join(format!("{name}.yaml"));
+        std::fs::copy(fixtures.join(format!("{name}.yaml")), &content).unwrap();
+        let pdf = builder().build_pdf(&content, dir.path()).unwrap().output;
+        let pages = dir.path().join(format!("{name}-page"));
+        let status = std::process::Command::new("pdftoppm")
+            .args(["-r", "36", "-gray", "-png"])
+            .arg(&pdf)
+            .arg(&pages)
+            .status()
+            .expect("pdftoppm (poppler-utils)");
+        assert!(status.success());
+        let mut rendered: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|f| f.starts_with(&format!("{name}-page")))
+            .collect();
+        rendered.sort();
+        let expected = std::fs::read_dir(&fixtures)
+            .unwrap()
+            .flatten()
+            .filter(|e| {
+                let file = e.file_name().to_string_lossy().into_owned();
+                file.starts_with(&format!("{name}-")) && file.ends_with(".png")
+            })
+            .count();
+        assert_eq!(rendered.len(), expected, "{name}: page count");
+        for page in rendered {
+            let fixture = page.replace("-page-", "-");
+            let now = std::fs::read(dir.path().join(&page)).unwrap();
+            let then = std::fs::read(fixtures.join(&fixture)).unwrap();
+            assert!(
+                now == then,
+                "{name}: {fixture} renders differently (see {})",
+                dir.keep().join(&page).display()
+            );
+        }
+
+        let epub = builder().build_epub(&content, dir.path(), false).unwrap();
+        let files = common::entries(&epub);
+        let mut names: Vec<&String> = files
+            .iter()
+            .map(|(n, _)| n)
+            .filter(|n| n.ends_with(".xhtml"))
+            .collect();
+        names.sort();
+        let mut text = String::new();
+        for file in names {
+            text.push_str(&format!("== {file}\n"));
+            text.push_str(&common::xhtml_text(&common::entry_text(&files, file)));
+        }
+        let expected = std::fs::read_to_string(fixtures.join(format!("{name}.epub.txt"))).unwrap();
+        assert_eq!(text, expected, "{name}: EPUB text");
+    }
+}

@@ -103,7 +103,8 @@ fn a_folder_builds_every_document_and_the_cache_skips_unchanged_ones() {
     assert_eq!(edited.matches("up to date").count(), 2, "{edited}");
     assert!(edited.contains("content/b.yaml → "), "{edited}");
 
-    // Touching the layout (no change in bytes) rebuilds everything.
+    // The cache goes by what files hold: touching the layout changes nothing; changing
+    // its bytes rebuilds everything.
     let template = root.join("layouts/whitepaper/template.typ");
     let file = std::fs::File::options()
         .append(true)
@@ -111,6 +112,10 @@ fn a_folder_builds_every_document_and_the_cache_skips_unchanged_ones() {
         .unwrap();
     file.set_modified(std::time::SystemTime::now() + Duration::from_secs(5))
         .unwrap();
+    assert_eq!(build(&[]).matches("up to date").count(), 3);
+    let mut bytes = std::fs::read(&template).unwrap();
+    bytes.extend_from_slice(b"\n// edited\n");
+    std::fs::write(&template, bytes).unwrap();
     assert_eq!(build(&[]).matches("up to date").count(), 0);
 
     // So do a deleted output, other options, and --force.
@@ -306,7 +311,7 @@ fn json_diagnostics_cover_failures_before_any_build() {
     let output = paiban(&["build", "c", "-o", "out", "--diagnostics", "json"], root);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(json_lines(&output).len(), 1);
-    assert!(stderr(&output).contains("1 of 1 documents failed"));
+    assert!(stderr(&output).contains("1 of 1 document failed"));
 }
 
 #[test]
@@ -494,4 +499,147 @@ fn batch_edges_output_inside_input_empty_folders_mixed_projects_and_replaced_out
         stderr(&output)
     );
     assert!(pdf_text(&root.join("out/x.pdf")).contains("甲乙丙丁。"));
+}
+
+/// The documents a build's stderr says it built (not "up to date").
+fn built_documents(stderr: &str) -> Vec<String> {
+    let mut built: Vec<String> = stderr
+        .lines()
+        .filter_map(|l| l.split_once(" → ").map(|(content, _)| content.to_owned()))
+        .collect();
+    built.sort();
+    built
+}
+
+#[test]
+fn the_output_folder_is_skipped_however_it_is_spelled() {
+    let project = scratch_project();
+    let root = project.path();
+    write(&root.join("c/doc.yaml"), GOOD);
+    write(&root.join("c/out/stray.yaml"), GOOD);
+    std::fs::create_dir_all(root.join("c/a")).unwrap();
+    let mut spellings = vec!["c/a/../out".to_owned(), "./c/out".to_owned()];
+    #[cfg(unix)]
+    {
+        std::os::unix::fs::symlink("c/out", root.join("link-out")).unwrap();
+        spellings.push("link-out".to_owned());
+    }
+    for out in &spellings {
+        let output = paiban(&["build", "c", "-o", out], root);
+        assert_eq!(output.status.code(), Some(0), "{out}: {}", stderr(&output));
+        assert!(
+            !stderr(&output).contains("stray"),
+            "{out}: {}",
+            stderr(&output)
+        );
+        assert!(!root.join("c/out/out").exists(), "{out}");
+    }
+    // The same folder, however spelled, is the same cache: nothing is built again.
+    let output = paiban(&["build", "c", "-o", "c/a/../out"], root);
+    assert_eq!(built_documents(&stderr(&output)), Vec::<String>::new());
+}
+
+#[test]
+#[cfg(unix)]
+fn links_to_content_files_and_any_case_of_the_extension_are_built() {
+    let project = scratch_project();
+    let root = project.path();
+    write(&root.join("elsewhere/real.yaml"), GOOD);
+    write(&root.join("mixed/UP.YAML"), GOOD);
+    write(&root.join("mixed/Mid.Yml"), GOOD);
+    std::os::unix::fs::symlink("../elsewhere/real.yaml", root.join("mixed/linked.yaml")).unwrap();
+    std::fs::create_dir(root.join("links")).unwrap();
+    std::os::unix::fs::symlink("../elsewhere/real.yaml", root.join("links/only.yaml")).unwrap();
+    // A link back up the tree must not loop.
+    std::os::unix::fs::symlink("..", root.join("links/up")).unwrap();
+    let output = paiban(&["build", "mixed", "links", "-o", "out"], root);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    for pdf in [
+        "out/UP.pdf",
+        "out/Mid.pdf",
+        "out/linked.pdf",
+        "out/only.pdf",
+    ] {
+        assert!(root.join(pdf).is_file(), "{pdf}: {}", stderr(&output));
+    }
+}
+
+#[test]
+fn one_file_named_twice_is_built_once() {
+    let project = scratch_project();
+    let root = project.path();
+    write(&root.join("real.yaml"), GOOD);
+    let output = paiban(&["build", "real.yaml", "./real.yaml", "-o", "out"], root);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert_eq!(
+        built_documents(&stderr(&output)).len(),
+        1,
+        "{}",
+        stderr(&output)
+    );
+}
+
+/// A copy of the project as a fresh clone has it: every file written anew.
+fn fresh_clone(into: &Path) {
+    for folder in ["layouts", "fonts"] {
+        let from = project_root().join(folder);
+        for entry in walkdir::WalkDir::new(&from) {
+            let entry = entry.unwrap();
+            let to = into
+                .join(folder)
+                .join(entry.path().strip_prefix(&from).unwrap());
+            if entry.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(entry.path(), &to).unwrap();
+            }
+        }
+    }
+    write(&into.join("content/a.yaml"), GOOD);
+    write(
+        &into.join("content/b.yaml"),
+        "title: 乙\nbody:\n  - 乙文。\n",
+    );
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_cache_restored_into_a_fresh_clone_skips_unchanged_documents() {
+    let first = tempfile::tempdir().unwrap();
+    let second = tempfile::tempdir().unwrap();
+    fresh_clone(first.path());
+    // The second clone is made later: its files are all newer than the first's.
+    std::thread::sleep(Duration::from_millis(20));
+    fresh_clone(second.path());
+    let build = |root: &Path| {
+        let output = Command::new(env!("CARGO_BIN_EXE_paiban"))
+            .args(["build", "content", "-o", "out"])
+            .current_dir(root)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        stderr(&output)
+    };
+    assert_eq!(built_documents(&build(first.path())).len(), 2);
+    // What CI's cache does: the first job's out/ restored into the next job's clone.
+    copy_tree(&first.path().join("out"), &second.path().join("out"));
+    let restored = build(second.path());
+    assert_eq!(restored.matches("up to date").count(), 2, "{restored}");
+    // An edited document is still rebuilt, and only it.
+    write(
+        &second.path().join("content/b.yaml"),
+        "title: 乙\nbody:\n  - 改了。\n",
+    );
+    assert_eq!(built_documents(&build(second.path())), ["content/b.yaml"]);
 }

@@ -12,6 +12,7 @@ use typst::foundations::Smart;
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
+use super::amend::{Amendments, amend};
 use super::world::PaibanWorld;
 use crate::diag::{Diagnostic, Failure, Severity};
 
@@ -22,6 +23,8 @@ pub struct PdfSettings {
     pub standards: Vec<String>,
     /// Add a BleedBox this far outside the TrimBox on every page.
     pub bleed_box_mm: Option<f64>,
+    /// The document's language tag (BCP 47), which the PDF declares in full.
+    pub language: String,
     /// The creation time (Unix seconds) for documents without a date; PDF/A needs one.
     pub timestamp: Option<i64>,
 }
@@ -90,7 +93,7 @@ pub struct CompileOutput {
 pub struct StageTimings {
     /// typst's evaluation and layout.
     pub typeset: Duration,
-    /// typst-pdf's export, and the BleedBox pass if any.
+    /// typst-pdf's export, and the amendments (BleedBox, language) if any.
     pub export: Duration,
 }
 
@@ -151,8 +154,9 @@ pub fn compile_pdf(world: &PaibanWorld, settings: &PdfSettings) -> Result<Compil
                 .collect(),
         )
     })?;
-    if let Some(bleed) = settings.bleed_box_mm {
-        pdf = super::boxes::add_bleed_box(&pdf, bleed)
+    let amendments = Amendments::needed(&pdf, settings.bleed_box_mm, &settings.language);
+    if !amendments.is_empty() {
+        pdf = amend(&pdf, &amendments)
             .map_err(|e| Diagnostic::error(world.display_path(world.main()), e))?;
     }
     Ok(CompileOutput {

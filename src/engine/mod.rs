@@ -2,7 +2,7 @@
 //! A [`world::PaibanWorld`] serves sources, layouts and fonts; [`compile`] turns markup
 //! into a PDF and typst's diagnostics into ours.
 
-pub mod boxes;
+pub mod amend;
 pub mod compile;
 pub mod fonts;
 pub mod preflight;

@@ -16,6 +16,7 @@ use crate::diag::Diagnostic;
 
 const DOCUMENT_KEYS: &[&str] = &[
     "title",
+    "short-title",
     "subtitle",
     "author",
     "date",
@@ -101,6 +102,21 @@ fn to_diagnostic(error: &serde_yaml::Error, name: &str) -> Diagnostic {
     if message.contains("unknown key") && !message.contains("did you mean") {
         diagnostic.with_hint(
             "a paragraph that contains \": \" or starts with a YAML indicator must be quoted",
+        )
+    } else if let Some(kind) = ["integer", "floating point", "boolean"]
+        .into_iter()
+        .find(|kind| message.contains(&format!("invalid type: {kind}")))
+    {
+        let read_as = match kind {
+            "boolean" => "a truth value",
+            _ => "a number",
+        };
+        diagnostic.with_hint(format!(
+            "YAML reads an unquoted 123, 1.50 or true as {read_as}, not as text: put it in quotes ('1.50') to print it exactly as written"
+        ))
+    } else if message.contains("invalid type: unit value") {
+        diagnostic.with_hint(
+            "YAML reads an empty value, `~` or `null` as nothing: give it text, or remove it",
         )
     } else {
         diagnostic
@@ -204,6 +220,7 @@ impl<'de> Visitor<'de> for DocumentVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Document, A::Error> {
         let mut seen = Vec::new();
         let mut title = None;
+        let mut short_title = None;
         let mut subtitle = None;
         let mut authors = Vec::new();
         let mut date = None;
@@ -224,6 +241,7 @@ impl<'de> Visitor<'de> for DocumentVisitor {
         })? {
             match key {
                 "title" => title = Some(map.next_value::<Text>()?.0),
+                "short-title" => short_title = Some(map.next_value::<Text>()?.0),
                 "subtitle" => subtitle = Some(map.next_value::<Text>()?.0),
                 "author" => authors = map.next_value::<Authors>()?.0,
                 "date" => date = Some(map.next_value::<DateValue>()?.0),
@@ -241,6 +259,7 @@ impl<'de> Visitor<'de> for DocumentVisitor {
         }
         Ok(Document {
             title: title.ok_or_else(|| de::Error::custom(missing("title", context)))?,
+            short_title,
             subtitle,
             authors,
             date,
@@ -384,14 +403,23 @@ checked_value!(Level(u8), deserialize_i64, "a heading level: 1 to 5", |v| {
     }
 });
 
-checked_value!(Number(u32), deserialize_i64, "a whole number from 1", |v| {
-    match v.parse::<u32>() {
-        Ok(number) if number >= 1 => Ok(number),
-        _ => Err(format!(
-            "number {v} is out of range; expected a whole number from 1"
-        )),
+/// The largest number the content may set. Numbering continues from a set number, so it
+/// must leave room to count on (and no document numbers a section in the millions).
+pub const MAX_NUMBER: u32 = 99_999;
+
+checked_value!(
+    Number(u32),
+    deserialize_i64,
+    "a whole number from 1 to 99999",
+    |v| {
+        match v.parse::<u32>() {
+            Ok(number @ 1..=MAX_NUMBER) => Ok(number),
+            _ => Err(format!(
+                "number {v} is out of range; expected a whole number from 1 to {MAX_NUMBER}, so that the numbers after it can count on"
+            )),
+        }
     }
-});
+);
 
 struct Authors(Vec<String>);
 

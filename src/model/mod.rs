@@ -1,10 +1,12 @@
 //! The typed document model: what a content file means, independent of YAML and of any writer.
 
 mod load;
+pub mod locale;
 pub mod print;
 pub mod source;
 
-pub use load::{load_file, load_str, read_utf8};
+pub use load::{MAX_NUMBER, load_file, load_str, read_utf8};
+pub use locale::Locale;
 pub use print::{Paper, PrintSettings};
 pub use source::{SourceMap, SourceText, TextPath};
 
@@ -18,6 +20,8 @@ pub const DEFAULT_LAYOUT: &str = "whitepaper";
 #[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     pub title: String,
+    /// A shorter title for running heads, where the layout prints the title on every page.
+    pub short_title: Option<String>,
     pub subtitle: Option<String>,
     pub authors: Vec<String>,
     pub date: Option<Date>,
@@ -117,43 +121,68 @@ impl fmt::Display for Date {
     }
 }
 
-/// A BCP 47 language tag, checked for well-formedness (not against the registry).
+/// A BCP 47 language tag, checked for well-formedness (RFC 5646, private-use and
+/// grandfathered tags included), not against the registry.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LanguageTag(String);
 
 impl LanguageTag {
     pub fn parse(text: &str) -> Option<Self> {
-        let mut subtags = text.split('-');
-        let language = subtags.next()?;
-        let language_ok =
-            (2..=3).contains(&language.len()) && language.bytes().all(|b| b.is_ascii_alphabetic());
-        let rest_ok = subtags
-            .all(|s| (1..=8).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric()));
-        (language_ok && rest_ok).then(|| Self(text.to_owned()))
+        oxilangtag::LanguageTag::parse(text)
+            .ok()
+            .map(|_| Self(text.to_owned()))
+    }
+
+    fn parsed(&self) -> oxilangtag::LanguageTag<&str> {
+        oxilangtag::LanguageTag::parse(self.0.as_str()).expect("checked on parse")
     }
 
     pub fn as_str(&self) -> &str {
         &self.0
     }
 
-    /// The primary language subtag, lower-cased (`zh`).
+    /// The primary language subtag, lower-cased (`zh`); `und` (undetermined) for a
+    /// private-use or grandfathered tag that has none (`x-klingon`, `i-klingon`).
     pub fn language(&self) -> String {
-        self.0
-            .split('-')
-            .next()
-            .unwrap_or_default()
-            .to_ascii_lowercase()
+        let tag = self.parsed();
+        let language = tag.primary_language();
+        let is_subtag =
+            (2..=3).contains(&language.len()) && language.bytes().all(|b| b.is_ascii_alphabetic());
+        if is_subtag {
+            language.to_ascii_lowercase()
+        } else {
+            "und".to_owned()
+        }
     }
 
-    /// The region subtag, lower-cased (`cn`), if the tag has one.
+    /// The script subtag in title case (`Hant`), if the tag has one.
+    pub fn script(&self) -> Option<String> {
+        let script = self.parsed().script()?.to_ascii_lowercase();
+        let mut chars = script.chars();
+        let first = chars.next()?.to_ascii_uppercase();
+        Some(std::iter::once(first).chain(chars).collect())
+    }
+
+    /// The region subtag, lower-cased (`cn`), if the tag has one. Typst knows ISO 3166
+    /// letter regions only, not UN M.49 numbers such as 419.
     pub fn region(&self) -> Option<String> {
-        self.0
-            .split('-')
-            .skip(1)
-            .take_while(|s| s.len() != 1) // a singleton starts extensions
-            // Typst knows ISO 3166 letter regions only, not UN M.49 numbers such as 419.
-            .find(|s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_alphabetic()))
-            .map(|s| s.to_ascii_lowercase())
+        self.parsed()
+            .region()
+            .filter(|r| r.len() == 2 && r.bytes().all(|b| b.is_ascii_alphabetic()))
+            .map(str::to_ascii_lowercase)
+    }
+
+    /// Whether the text is Chinese in Traditional characters: a `Hant` script, else a
+    /// region that writes them (Taiwan, Hong Kong, Macao), else Cantonese.
+    pub fn is_traditional_chinese(&self) -> bool {
+        match self.script().as_deref() {
+            Some("Hant") => true,
+            Some(_) => false,
+            None => {
+                matches!(self.region().as_deref(), Some("tw" | "hk" | "mo"))
+                    || self.language() == "yue"
+            }
+        }
     }
 }
 
@@ -180,13 +209,23 @@ impl Document {
     }
 
     /// Every text that appears on the page, with its place in the content file: title,
-    /// subtitle, authors, the body's texts in reading order, then the colophon.
+    /// short title, subtitle, authors, the body's texts in reading order, then the colophon.
     pub fn rendered_texts(&self) -> Vec<(TextPath, String)> {
         let mut texts = Vec::new();
         self.clone().edit_rendered_texts(&mut |path, text| {
             texts.push((path.clone(), std::mem::take(text)))
         });
         texts
+    }
+
+    /// The texts of the metadata that no page shows but the outputs carry (the EPUB's
+    /// `dc:source` and `dc:identifier`), with their paths.
+    pub fn metadata_texts(&self) -> Vec<(TextPath, String)> {
+        let root = TextPath::default();
+        [("source", &self.source), ("identifier", &self.identifier)]
+            .into_iter()
+            .filter_map(|(key, text)| Some((root.key(key), text.clone()?)))
+            .collect()
     }
 
     /// Calls `edit` on every rendered text, with its path (`body[3].heading`).
@@ -211,6 +250,9 @@ impl Document {
         }
         let root = TextPath::default();
         edit(&root.key("title"), &mut self.title);
+        if let Some(short_title) = &mut self.short_title {
+            edit(&root.key("short-title"), short_title);
+        }
         if let Some(subtitle) = &mut self.subtitle {
             edit(&root.key("subtitle"), subtitle);
         }
@@ -253,12 +295,30 @@ mod tests {
     }
 
     #[test]
-    fn language_tags_give_language_and_region() {
+    fn language_tags_give_language_script_and_region() {
         let tag = LanguageTag::parse("zh-Hans-CN").unwrap();
         assert_eq!(tag.language(), "zh");
+        assert_eq!(tag.script().as_deref(), Some("Hans"));
         assert_eq!(tag.region().as_deref(), Some("cn"));
         assert_eq!(LanguageTag::parse("zh-Hans").unwrap().region(), None);
-        assert!(LanguageTag::parse("中文").is_none());
-        assert!(LanguageTag::parse("zh_CN").is_none());
+        assert_eq!(LanguageTag::parse("es-419").unwrap().region(), None);
+        assert!(
+            LanguageTag::parse("zh-hant-tw")
+                .unwrap()
+                .is_traditional_chinese()
+        );
+        assert!(
+            !LanguageTag::parse("zh-Hans-TW")
+                .unwrap()
+                .is_traditional_chinese()
+        );
+        for private in ["x-klingon", "i-klingon", "en-GB-oed"] {
+            let tag = LanguageTag::parse(private).unwrap();
+            assert_eq!(tag.language(), "und", "{private}");
+            assert_eq!(tag.as_str(), private);
+        }
+        for wrong in ["中文", "zh_CN", "", "zh-", "toolonglanguage", "zh-CN-x"] {
+            assert!(LanguageTag::parse(wrong).is_none(), "{wrong}");
+        }
     }
 }

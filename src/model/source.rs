@@ -114,6 +114,7 @@ impl SourceMap {
         }
         let mut reader = EventReader {
             events: events.into_iter().peekable(),
+            anchors: HashMap::new(),
         };
         let root = reader.document().unwrap_or(Node::Other);
         let mut texts = Vec::new();
@@ -157,6 +158,7 @@ impl SourceMap {
 }
 
 /// The YAML tree, reduced to what locating needs.
+#[derive(Clone)]
 enum Node {
     Scalar {
         value: String,
@@ -170,6 +172,9 @@ enum Node {
 
 struct EventReader<'a, I: Iterator<Item = (Event<'a>, Span)>> {
     events: std::iter::Peekable<I>,
+    /// Anchored nodes by anchor id: an alias (`*p1`) stands for the text where its anchor
+    /// (`&p1`) is written, which is where a finding in it is located and fixed.
+    anchors: HashMap<usize, Node>,
 }
 
 impl<'a, I: Iterator<Item = (Event<'a>, Span)>> EventReader<'a, I> {
@@ -186,12 +191,19 @@ impl<'a, I: Iterator<Item = (Event<'a>, Span)>> EventReader<'a, I> {
 
     fn node(&mut self) -> Option<Node> {
         let (event, span) = self.events.next()?;
-        Some(match event {
+        let anchor = match &event {
+            Event::Scalar(_, _, anchor, _)
+            | Event::SequenceStart(anchor, _)
+            | Event::MappingStart(anchor, _) => *anchor,
+            _ => 0,
+        };
+        let node = match event {
             Event::Scalar(value, style, ..) => Node::Scalar {
                 value: value.into_owned(),
                 style,
                 span,
             },
+            Event::Alias(id) => self.anchors.get(&id).cloned().unwrap_or(Node::Other),
             Event::SequenceStart(..) => {
                 let mut items = Vec::new();
                 while !matches!(self.events.peek(), Some((Event::SequenceEnd, _)) | None) {
@@ -211,7 +223,12 @@ impl<'a, I: Iterator<Item = (Event<'a>, Span)>> EventReader<'a, I> {
                 Node::Mapping(entries)
             }
             _ => Node::Other,
-        })
+        };
+        // Anchor ids count from 1; 0 is none.
+        if anchor != 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        Some(node)
     }
 }
 
@@ -222,10 +239,11 @@ fn key_of(node: &Node) -> Option<&str> {
     }
 }
 
-/// Every text the document renders, by the content format's shape: `title`, `subtitle`,
+/// Every text the document renders, by the content format's shape: `title`, `short-title`,
+/// `subtitle`,
 /// `author`, `colophon`, and in `body` the paragraphs, `heading`, `sidebar` titles, sidebar bodies and
-/// `dateline`s. Everything else (numbers, dates, `source`, `identifier`) is not text on
-/// the page.
+/// `dateline`s; and `source` and `identifier`, which the outputs carry as metadata.
+/// Everything else (numbers, dates) is not text.
 /// Returns where the `layout` value starts, for locating an unknown layout.
 fn collect_rendered(
     root: &Node,
@@ -240,7 +258,10 @@ fn collect_rendered(
     let root_path = TextPath::default();
     for (key, value) in entries {
         match key_of(key) {
-            Some(name @ ("title" | "subtitle" | "colophon")) => {
+            Some(
+                name
+                @ ("title" | "short-title" | "subtitle" | "colophon" | "source" | "identifier"),
+            ) => {
                 push_scalar(value, root_path.key(name), text, char_offsets, out);
             }
             Some("author") => match value {
@@ -667,11 +688,11 @@ mod tests {
     }
 
     #[test]
-    fn only_rendered_texts_are_listed() {
+    fn only_texts_are_listed() {
         let yaml =
             "title: T\ndate: 2022-11-07\nsource: S\nbody:\n  - {heading: H, level: 1, number: 3}\n";
         let map = SourceMap::parse(yaml).unwrap();
         let paths: Vec<String> = map.texts.iter().map(|t| t.path.to_string()).collect();
-        assert_eq!(paths, ["title", "body[0].heading"]);
+        assert_eq!(paths, ["title", "source", "body[0].heading"]);
     }
 }

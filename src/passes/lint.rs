@@ -451,8 +451,10 @@ impl Text {
     /// ASCII spaces with Chinese text right on both sides. Next to a full-width mark the
     /// space is surplus and goes; between two Han characters it may be a deliberate gap
     /// (between the phrases of a slogan), so it becomes the ideographic space U+3000.
+    /// Only U+0020 counts: a tab is not a space the author typed by mistake for a gap,
+    /// and what it stands for is the author's to say.
     fn spaces(&self, out: &mut Vec<Finding>) {
-        for run in self.runs_of(is_space) {
+        for run in self.runs_of(|c| c == ' ') {
             let before = run.start.checked_sub(1).and_then(|i| self.at(i));
             let after = self.at(run.end);
             let (Some(before), Some(after)) = (before, after) else {
@@ -644,6 +646,13 @@ mod tests {
         assert_eq!(rules("中古(古巴）"), ["mixed-brackets"]);
         assert_eq!(fixed("a (b） c"), "a (b) c");
         assert_eq!(fixed("见下文(注"), "见下文（注");
+    }
+
+    #[test]
+    fn a_tab_is_not_a_space_between_han() {
+        assert_eq!(rules("集智聚力\t共筑数"), Vec::<&str>::new());
+        assert_eq!(fixed("集智聚力\t共筑数"), "集智聚力\t共筑数");
+        assert_eq!(fixed("集智聚力 共筑数"), "集智聚力\u{3000}共筑数");
     }
 
     #[test]

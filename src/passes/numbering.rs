@@ -38,16 +38,10 @@ fn number_blocks(blocks: &mut [Block], headings: &mut Vec<u32>, sidebars: &mut u
     }
 }
 
-/// The label a heading carries in print: 一、 / （一） / 1. / （1）.
+/// The label a heading carries in Simplified Chinese print: 一、 / （一） / 1. / （1） / ①.
+/// Other languages: [`Locale::heading_label`](crate::model::Locale::heading_label).
 pub fn heading_label(resolved: &[u32]) -> Option<String> {
-    let number = *resolved.last()?;
-    Some(match resolved.len() {
-        1 => format!("{}、", chinese_numeral(number)),
-        2 => format!("（{}）", chinese_numeral(number)),
-        3 => format!("{number}."),
-        4 => format!("（{number}）"),
-        _ => circled(number),
-    })
+    crate::model::Locale::Hans.heading_label(resolved)
 }
 
 /// ① to ㊿, the level-5 numbers; Unicode has no circled numbers past 50, so (51) on.
@@ -127,6 +121,13 @@ pub fn parse_chinese_numeral(text: &str) -> Option<u32> {
     }
     let value = total.checked_add(digit.unwrap_or(0))?;
     (value > 0 && chinese_numeral(value) == text).then_some(value)
+}
+
+/// A number in Traditional Chinese numerals: as [`chinese_numeral`], with 萬 and 億.
+pub fn traditional_chinese_numeral(number: u32) -> String {
+    chinese_numeral(number)
+        .replace('万', "萬")
+        .replace('亿', "億")
 }
 
 /// Inside a larger number a leading ten keeps its 一: 一万零一十.
@@ -248,12 +249,19 @@ mod tests {
     }
 
     #[test]
-    fn the_largest_numbers_do_not_overflow() {
-        let got = resolved(
-            "title: t\nbody:\n- {heading: a, number: 4294967295}\n- {heading: b}\n\
-             - {sidebar: s, number: 4294967295, body: [p]}\n- {sidebar: s, body: [p]}\n",
-        );
-        assert_eq!(got[1].0, vec![u32::MAX]);
-        assert_eq!(got[3].1, Some(u32::MAX));
+    fn the_largest_numbers_count_on_without_repeating() {
+        let max = crate::model::MAX_NUMBER;
+        let got = resolved(&format!(
+            "title: t\nbody:\n- {{heading: a, number: {max}}}\n- {{heading: b}}\n\
+             - {{sidebar: s, number: {max}, body: [p]}}\n- {{sidebar: s, body: [p]}}\n"
+        ));
+        assert_eq!(got[0].0, vec![max]);
+        assert_eq!(got[1].0, vec![max + 1]);
+        assert_eq!(got[2].1, Some(max));
+        assert_eq!(got[3].1, Some(max + 1));
+        let too_large = format!("title: t\nbody:\n- {{heading: a, number: {}}}\n", max + 1);
+        let error = load_str(&too_large, "t.yaml").unwrap_err();
+        assert!(error.message.contains("99999"), "{}", error.message);
+        assert_eq!((error.line, error.column), (Some(3), Some(24)));
     }
 }

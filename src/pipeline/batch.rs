@@ -7,7 +7,8 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::cache::Cache;
-use super::{Builder, load, output_path, stem};
+use super::files::{FileId, file_id, same_file};
+use super::{Builder, load, output_path, refuse_overwriting_input, stem};
 use crate::diag::{Diagnostic, Failure};
 use crate::engine::preflight::Preflight;
 
@@ -68,11 +69,13 @@ pub enum Outcome {
 }
 
 /// Expands the command line's inputs into content files: a file stands for itself; a
-/// folder for every `.yaml`/`.yml` file below it (hidden folders and `skip` left out), each
-/// with its folder relative to the input. A path that is neither is kept, to fail as a
-/// document of its own.
+/// folder for every `.yaml`/`.yml` file below it (any case; links to files and folders
+/// followed; hidden folders and `skip` left out), each with its folder relative to the
+/// input. A path that is neither is kept, to fail as a document of its own.
 pub fn content_files(inputs: &[PathBuf], skip: &Path) -> Result<Vec<(PathBuf, PathBuf)>, Failure> {
-    let skip = std::path::absolute(skip).unwrap_or_else(|_| skip.to_path_buf());
+    // The output folder is recognised by what it is, however it is spelled (`a/../out`,
+    // a link to it); one that does not exist yet holds nothing to skip.
+    let skip = std::fs::canonicalize(skip).ok();
     let mut files = Vec::new();
     let mut errors = Vec::new();
     for input in inputs {
@@ -81,20 +84,25 @@ pub fn content_files(inputs: &[PathBuf], skip: &Path) -> Result<Vec<(PathBuf, Pa
             continue;
         }
         let walk = walkdir::WalkDir::new(input)
+            .follow_links(true)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|entry| {
                 let hidden =
                     entry.depth() > 0 && entry.file_name().to_string_lossy().starts_with('.');
                 // The output folder below an input is skipped, not an input that is it.
-                let skipped =
-                    entry.depth() > 0 && std::path::absolute(entry.path()).is_ok_and(|p| p == skip);
+                let skipped = entry.depth() > 0
+                    && entry.file_type().is_dir()
+                    && skip.is_some()
+                    && std::fs::canonicalize(entry.path()).ok() == skip;
                 !hidden && !skipped
             });
         let found_before = files.len();
         for entry in walk {
             let entry = match entry {
                 Ok(entry) => entry,
+                // A link back to a folder above it: every file below was found already.
+                Err(e) if e.loop_ancestor().is_some() => continue,
                 Err(e) => {
                     errors.push(Diagnostic::error(
                         input.display().to_string(),
@@ -103,10 +111,9 @@ pub fn content_files(inputs: &[PathBuf], skip: &Path) -> Result<Vec<(PathBuf, Pa
                     continue;
                 }
             };
-            let is_yaml = entry
-                .path()
-                .extension()
-                .is_some_and(|ext| ext == "yaml" || ext == "yml");
+            let is_yaml = entry.path().extension().is_some_and(|ext| {
+                ext.eq_ignore_ascii_case("yaml") || ext.eq_ignore_ascii_case("yml")
+            });
             if entry.file_type().is_file() && is_yaml {
                 let relative = entry.path().strip_prefix(input).unwrap_or(entry.path());
                 let folder = relative.parent().unwrap_or(Path::new("")).to_path_buf();
@@ -129,7 +136,8 @@ pub fn content_files(inputs: &[PathBuf], skip: &Path) -> Result<Vec<(PathBuf, Pa
 
 /// The jobs for the command line's inputs (see [`content_files`]): each document writes
 /// to `out_root`, under its folder relative to the input folder it was found in. Jobs are
-/// sorted by content path; two that would write the same output are refused.
+/// sorted by content path; one file named twice (`a.yaml ./a.yaml`, or a link and its
+/// target) is built once; two files that would write the same output are refused.
 pub fn collect_jobs(inputs: &[PathBuf], out_root: &Path) -> Result<Vec<Job>, Failure> {
     let mut jobs: Vec<Job> = content_files(inputs, out_root)?
         .into_iter()
@@ -138,29 +146,59 @@ pub fn collect_jobs(inputs: &[PathBuf], out_root: &Path) -> Result<Vec<Job>, Fai
             out_dir: out_root.join(folder),
         })
         .collect();
+    jobs.sort_by(|a, b| a.content.cmp(&b.content));
     let mut errors = Vec::new();
     let mut writers: BTreeMap<PathBuf, &Job> = BTreeMap::new();
-    for job in &jobs {
+    let mut duplicates = Vec::new();
+    for (i, job) in jobs.iter().enumerate() {
         let output = job.out_dir.join(stem(&job.content));
-        if let Some(other) = writers.insert(output.clone(), job)
-            && other.content != job.content
-        {
-            errors.push(Diagnostic::error(
+        match writers.insert(output.clone(), job) {
+            Some(other) if same_content(other, job) => duplicates.push(i),
+            Some(other) => errors.push(Diagnostic::error(
                 job.content.display().to_string(),
                 format!(
                     "writes the same output as {} ({}.*); build them into different folders",
                     other.content.display(),
                     output.display()
                 ),
-            ));
+            )),
+            None => {}
         }
     }
     if !errors.is_empty() {
         return Err(Failure(errors));
     }
-    jobs.sort_by(|a, b| a.content.cmp(&b.content));
-    jobs.dedup();
+    for i in duplicates.into_iter().rev() {
+        jobs.remove(i);
+    }
     Ok(jobs)
+}
+
+/// Whether two jobs name one content file, however spelled.
+fn same_content(a: &Job, b: &Job) -> bool {
+    a.content == b.content || same_file(&a.content, &b.content)
+}
+
+/// Refuses a batch in which some output would replace a content file: the only copy of
+/// the content would be gone (a usage error).
+pub fn refuse_outputs_over_inputs(jobs: &[Job], formats: Formats) -> Result<(), Failure> {
+    let inputs: std::collections::HashMap<FileId, &Path> = jobs
+        .iter()
+        .filter_map(|job| Some((file_id(&job.content)?, job.content.as_path())))
+        .collect();
+    let errors: Vec<Diagnostic> = jobs
+        .iter()
+        .flat_map(|job| job.outputs(formats))
+        .filter_map(|output| {
+            let input = inputs.get(&file_id(&output)?)?;
+            refuse_overwriting_input(input, &output).err()
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure(errors))
+    }
 }
 
 /// Shard `index` (1-based) of `count`: jobs are dealt round-robin in content-path order,
@@ -200,6 +238,9 @@ impl Builder {
                 });
             }
         });
+        if let Some(cache) = cache {
+            cache.save();
+        }
         outcomes
             .into_inner()
             .expect("not poisoned")
@@ -212,8 +253,8 @@ impl Builder {
     pub fn build_job(&self, job: &Job, options: &BatchOptions, cache: Option<&Cache>) -> Outcome {
         let outputs = job.outputs(options.formats);
         let key = cache.and_then(|cache| cache.key(self, job, options));
-        if let (Some(cache), Some(key), false) = (cache, key, options.force)
-            && cache.is_fresh(job, key, &outputs)
+        if let (Some(cache), Some(key), false) = (cache, &key, options.force)
+            && cache.is_fresh(key, &outputs)
         {
             return match self.preflight(job, options) {
                 Ok(preflight) => Outcome::UpToDate { outputs, preflight },
@@ -225,9 +266,9 @@ impl Builder {
             .and_then(|(pages, warnings)| Ok((pages, warnings, self.preflight(job, options)?)));
         match built {
             Ok((pages, warnings, preflight)) => {
-                if let (Some(cache), Some(key)) = (cache, key) {
+                if let (Some(cache), Some(key)) = (cache, &key) {
                     // A cache that cannot be written only costs a rebuild next time.
-                    let _ = cache.record(job, key, &outputs);
+                    let _ = cache.record(key, &outputs);
                 }
                 Outcome::Built {
                     outputs,
@@ -268,29 +309,25 @@ impl Builder {
         ))
     }
 
-    /// Loads the content once and writes each format; the first failure stops the job.
+    /// Loads the content once and builds every format; a failure in any writes none.
     fn build_formats(
         &self,
         job: &Job,
         options: &BatchOptions,
     ) -> Result<(Option<usize>, Vec<Diagnostic>), Failure> {
         let document = load(&job.content, &self.project)?;
-        let mut pages = None;
-        let mut warnings = Vec::new();
-        if options.formats.pdf {
-            let built = self.write_pdf(&document, &job.content, &job.out_dir)?;
-            pages = Some(built.pages);
-            warnings = built.warnings;
-        }
-        if options.formats.epub {
-            self.write_epub(
-                &document,
-                &job.content,
-                &job.out_dir,
-                options.epub_embed_fonts,
-            )?;
-        }
-        Ok((pages, warnings))
+        let written = self.write_formats(
+            &document,
+            &job.content,
+            &job.out_dir,
+            options.formats,
+            options.epub_embed_fonts,
+            None,
+        )?;
+        Ok(match written.pdf {
+            Some(built) => (Some(built.pages), built.warnings),
+            None => (None, Vec::new()),
+        })
     }
 }
 

@@ -1,16 +1,25 @@
 //! The build cache: a document is skipped when a hash of everything its outputs depend on
-//! matches the hash recorded when they were written, and the outputs are still there.
+//! matches the hash recorded when they were written, and the outputs still hold what was
+//! written then.
 //!
-//! Inputs hashed: the content file's bytes; every file under `layouts/` (bytes, size and
-//! modification time); the name, size and
-//! modification time of every file in the font folders; the build and print options and
-//! `SOURCE_DATE_EPOCH`; and paiban itself (version, and size and time of the executable).
-//! Entries live in `<out>/.paiban-cache/`, one small file per document; deleting the folder
-//! only costs a rebuild.
+//! Everything is keyed on what files hold, never on when they were touched, so that a
+//! cache restored into a fresh clone (where every file is new to the file system) still
+//! hits. Inputs hashed: the content file's bytes; every file under `layouts/` and in the
+//! font folders (its path inside its folder and its bytes); the build and print options
+//! and `SOURCE_DATE_EPOCH`; and paiban itself (its version and the bytes of the
+//! executable). Outputs are stamped by their bytes too.
+//!
+//! Hashing 100 MB of fonts on every run would be slow, so the cache folder keeps a memo
+//! from each file's stat (size, time, inode) to its hash: a warm run only stats files,
+//! and a file whose stat changed (a fresh clone) is hashed once.
+//!
+//! Entries live in `<out>/.paiban-cache/`, one small file per document, named by the
+//! document's place in the project; deleting the folder only costs a rebuild.
 
+use std::collections::HashMap;
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 use std::time::UNIX_EPOCH;
 
 use siphasher::sip128::{Hasher128, SipHasher13};
@@ -19,20 +28,35 @@ use super::Builder;
 use super::batch::{BatchOptions, Job};
 use crate::diag::{Diagnostic, Failure};
 
-const ENTRY_HEADER: &str = "paiban-cache 2";
+const ENTRY_HEADER: &str = "paiban-cache 3";
+const MEMO_HEADER: &str = "paiban-file-hashes 1";
 
 pub struct Cache {
     dir: PathBuf,
     /// Layouts, fonts and paiban itself: the same for every document of one run.
     shared: OnceLock<Option<u128>>,
+    /// File hashes by stat, read from and written back to the cache folder.
+    memo: Mutex<Memo>,
+}
+
+/// What one document's outputs were built from, and where that is recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    hash: u128,
+    entry: PathBuf,
+    /// The outputs by their place in the project, however the command line spelled them.
+    places: Vec<String>,
 }
 
 impl Cache {
     /// The cache for outputs under `out_root`.
     pub fn new(out_root: &Path) -> Self {
+        let dir = out_root.join(".paiban-cache");
+        let memo = Memo::read(&dir.join("file-hashes"));
         Self {
-            dir: out_root.join(".paiban-cache"),
+            dir,
             shared: OnceLock::new(),
+            memo: Mutex::new(memo),
         }
     }
 
@@ -40,10 +64,10 @@ impl Cache {
         &self.dir
     }
 
-    /// The hash of every input of `job`, or `None` if an input cannot be read (then the
+    /// The key of every input of `job`, or `None` if an input cannot be read (then the
     /// job is simply built).
-    pub fn key(&self, builder: &Builder, job: &Job, options: &BatchOptions) -> Option<u128> {
-        let shared = (*self.shared.get_or_init(|| shared_inputs(builder)))?;
+    pub fn key(&self, builder: &Builder, job: &Job, options: &BatchOptions) -> Option<Key> {
+        let shared = (*self.shared.get_or_init(|| self.shared_inputs(builder)))?;
         let content = std::fs::read(&job.content).ok()?;
         let mut hasher = SipHasher13::new();
         hasher.write_u128(shared);
@@ -60,61 +84,197 @@ impl Cache {
         );
         hasher.write(settings.as_bytes());
         hasher.write(&[options.epub_embed_fonts as u8]);
-        Some(hasher.finish128().as_u128())
+        let root = &builder.project.root;
+        Some(Key {
+            hash: hasher.finish128().as_u128(),
+            entry: self.entry_path(job, root),
+            places: job
+                .outputs(options.formats)
+                .iter()
+                .map(|output| place(output, root))
+                .collect(),
+        })
     }
 
-    /// Whether `job`'s outputs were recorded under `key` and are all still in place.
-    pub fn is_fresh(&self, job: &Job, key: u128, outputs: &[PathBuf]) -> bool {
-        let Ok(entry) = std::fs::read_to_string(self.entry_path(job)) else {
+    /// Whether `job`'s outputs were recorded under `key` and still hold what was written.
+    pub fn is_fresh(&self, key: &Key, outputs: &[PathBuf]) -> bool {
+        let Ok(entry) = std::fs::read_to_string(&key.entry) else {
             return false;
         };
         let mut lines = entry.lines();
-        if lines.next() != Some(ENTRY_HEADER) || lines.next() != Some(&format!("key {key:032x}")) {
+        if lines.next() != Some(ENTRY_HEADER)
+            || lines.next() != Some(&format!("key {:032x}", key.hash))
+        {
             return false;
         }
         let recorded: Vec<(&str, &str)> = lines
             .filter_map(|line| {
-                let (stamp, path) = line.strip_prefix("output ")?.split_once(' ')?;
-                Some((path, stamp))
+                let (hash, path) = line.strip_prefix("output ")?.split_once(' ')?;
+                Some((path, hash))
             })
             .collect();
+        let mut memo = self.memo.lock().expect("not poisoned");
         recorded.len() == outputs.len()
-            && outputs
-                .iter()
-                .zip(&recorded)
-                .all(|(output, (path, stamp))| {
-                    output.to_string_lossy() == *path
-                        && output_stamp(output).is_some_and(|now| now == *stamp)
-                })
+            && outputs.len() == key.places.len()
+            && outputs.iter().zip(&recorded).zip(&key.places).all(
+                |((output, (path, hash)), place)| {
+                    place == path
+                        && memo
+                            .hash(output)
+                            .is_some_and(|now| format!("{now:032x}") == *hash)
+                },
+            )
     }
 
-    /// Records that `outputs` were built from the inputs hashed as `key`.
-    pub fn record(&self, job: &Job, key: u128, outputs: &[PathBuf]) -> Result<(), Failure> {
-        let mut entry = format!("{ENTRY_HEADER}\nkey {key:032x}\n");
-        for output in outputs {
-            let stamp = output_stamp(output).ok_or_else(|| {
+    /// Records that `outputs` were built from the inputs of `key`.
+    pub fn record(&self, key: &Key, outputs: &[PathBuf]) -> Result<(), Failure> {
+        let mut entry = format!("{ENTRY_HEADER}\nkey {:032x}\n", key.hash);
+        let mut memo = self.memo.lock().expect("not poisoned");
+        for (output, place) in outputs.iter().zip(&key.places) {
+            let hash = memo.hash(output).ok_or_else(|| {
                 Diagnostic::error(output.display().to_string(), "cannot read the output")
             })?;
-            entry.push_str(&format!("output {stamp} {}\n", output.to_string_lossy()));
+            entry.push_str(&format!("output {hash:032x} {place}\n"));
         }
-        super::write_atomically(&self.entry_path(job), entry.as_bytes())
+        super::write_atomically(&key.entry, entry.as_bytes())
     }
 
-    fn entry_path(&self, job: &Job) -> PathBuf {
+    /// Writes the file-hash memo back if this run learned something and the cache exists
+    /// (a run that wrote nothing leaves no folder behind); a memo that cannot be written
+    /// only costs hashing again next time.
+    pub fn save(&self) {
+        let memo = self.memo.lock().expect("not poisoned");
+        if memo.changed && self.dir.is_dir() {
+            let _ = super::write_atomically(&self.dir.join("file-hashes"), memo.text().as_bytes());
+        }
+    }
+
+    /// The entry of a document: named by where the content and the outputs are inside the
+    /// project (so two clones of one project share entries), else by their real paths.
+    fn entry_path(&self, job: &Job, project_root: &Path) -> PathBuf {
         let mut hasher = SipHasher13::new();
         for path in [&job.content, &job.out_dir] {
-            let absolute = std::path::absolute(path).unwrap_or_else(|_| path.clone());
-            hasher.write(absolute.to_string_lossy().as_bytes());
+            hasher.write(place(path, project_root).as_bytes());
             hasher.write_u8(0);
         }
         self.dir
             .join(format!("{:032x}", hasher.finish128().as_u128()))
     }
+
+    /// The hash of the inputs every document shares: layouts, fonts, and paiban itself.
+    fn shared_inputs(&self, builder: &Builder) -> Option<u128> {
+        let mut memo = self.memo.lock().expect("not poisoned");
+        let mut hasher = SipHasher13::new();
+        hasher.write(env!("CARGO_PKG_VERSION").as_bytes());
+        // The executable's bytes are its build id: a rebuild from the same sources is the
+        // same paiban, whenever it was built.
+        hasher.write_u128(memo.hash(&std::env::current_exe().ok()?)?);
+        let mut folders = vec![builder.project.root.join("layouts")];
+        folders.extend(builder.font_dirs());
+        for (i, folder) in folders.iter().enumerate() {
+            hasher.write_usize(i);
+            for file in sorted_files(folder) {
+                let place = file.strip_prefix(folder).unwrap_or(&file);
+                hasher.write(place.to_string_lossy().as_bytes());
+                hasher.write_u8(0);
+                hasher.write_u128(memo.hash(&file)?);
+            }
+        }
+        Some(hasher.finish128().as_u128())
+    }
 }
 
-/// Size and modification time of an output, so that a file replaced since it was
-/// recorded (by another build writing the same path) is not taken as fresh.
-fn output_stamp(path: &Path) -> Option<String> {
+/// Where `path` is inside the project `root` (its real path relative to the root's), or
+/// its real path outside it; the folder of a file that does not exist yet is resolved.
+fn place(path: &Path, root: &Path) -> String {
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.into());
+    let real = match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) if !path.exists() => {
+            let parent = if parent.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                parent
+            };
+            super::real_path(parent).join(name)
+        }
+        _ => super::real_path(path),
+    };
+    real.strip_prefix(&root)
+        .unwrap_or(&real)
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// File hashes, remembered by path and stat so that unchanged files are not read again.
+#[derive(Default)]
+struct Memo {
+    known: HashMap<PathBuf, (String, u128)>,
+    changed: bool,
+}
+
+impl Memo {
+    fn read(path: &Path) -> Self {
+        let mut memo = Memo::default();
+        let Ok(text) = std::fs::read_to_string(path) else {
+            return memo;
+        };
+        let mut lines = text.lines();
+        if lines.next() != Some(MEMO_HEADER) {
+            return memo;
+        }
+        for line in lines {
+            let mut fields = line.splitn(3, ' ');
+            let (Some(hash), Some(stat), Some(path)) =
+                (fields.next(), fields.next(), fields.next())
+            else {
+                continue;
+            };
+            if let Ok(hash) = u128::from_str_radix(hash, 16) {
+                memo.known
+                    .insert(PathBuf::from(path), (stat.to_owned(), hash));
+            }
+        }
+        memo
+    }
+
+    fn text(&self) -> String {
+        let mut lines: Vec<String> = self
+            .known
+            .iter()
+            .map(|(path, (stat, hash))| format!("{hash:032x} {stat} {}", path.to_string_lossy()))
+            .collect();
+        lines.sort();
+        let mut text = format!("{MEMO_HEADER}\n");
+        for line in lines {
+            text.push_str(&line);
+            text.push('\n');
+        }
+        text
+    }
+
+    /// The hash of the bytes of the file `path` names (through links): remembered if its
+    /// stat has not changed, else read and remembered.
+    fn hash(&mut self, path: &Path) -> Option<u128> {
+        let real = std::fs::canonicalize(path).ok()?;
+        let stat = stat(&real)?;
+        if let Some((known_stat, hash)) = self.known.get(&real)
+            && *known_stat == stat
+        {
+            return Some(*hash);
+        }
+        let mut hasher = SipHasher13::new();
+        let bytes = std::fs::read(&real).ok()?;
+        hasher.write(&bytes);
+        hasher.write_usize(bytes.len());
+        let hash = hasher.finish128().as_u128();
+        self.known.insert(real, (stat, hash));
+        self.changed = true;
+        Some(hash)
+    }
+}
+
+/// Size, modification time and inode: a file whose stat is unchanged was not rewritten.
+fn stat(path: &Path) -> Option<String> {
     let meta = std::fs::metadata(path).ok()?;
     let modified = meta
         .modified()
@@ -122,40 +282,11 @@ fn output_stamp(path: &Path) -> Option<String> {
         .duration_since(UNIX_EPOCH)
         .ok()?
         .as_nanos();
-    Some(format!("{}:{modified}", meta.len()))
-}
-
-/// The hash of the inputs every document shares: layouts, fonts, and paiban itself.
-fn shared_inputs(builder: &Builder) -> Option<u128> {
-    let mut hasher = SipHasher13::new();
-    hasher.write(env!("CARGO_PKG_VERSION").as_bytes());
-    let exe = std::env::current_exe().ok()?;
-    stamp(&mut hasher, &exe);
-    // Layouts by content and by time, so that touching a template rebuilds, as `make` does.
-    for entry in sorted_files(&builder.project.root.join("layouts")) {
-        stamp(&mut hasher, &entry);
-        hasher.write(&std::fs::read(&entry).ok()?);
-    }
-    for dir in builder.font_dirs() {
-        for entry in sorted_files(&dir) {
-            stamp(&mut hasher, &entry);
-        }
-    }
-    Some(hasher.finish128().as_u128())
-}
-
-/// Name, size and modification time: enough to see a font replaced, without reading it.
-fn stamp(hasher: &mut SipHasher13, path: &Path) {
-    hasher.write(path.to_string_lossy().as_bytes());
-    if let Ok(meta) = std::fs::metadata(path) {
-        hasher.write_u64(meta.len());
-        let modified = meta
-            .modified()
-            .ok()
-            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-            .map_or(0, |d| d.as_nanos());
-        hasher.write_u128(modified);
-    }
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+    #[cfg(not(unix))]
+    let inode = 0;
+    Some(format!("{}:{modified}:{inode}", meta.len()))
 }
 
 fn sorted_files(dir: &Path) -> Vec<PathBuf> {

@@ -8,7 +8,7 @@ use std::path::Path;
 use super::Builder;
 use crate::diag::{Diagnostic, Failure};
 use crate::model::{self, Document, SourceMap, SourceText, TextPath};
-use crate::passes::{coverage, lint};
+use crate::passes::{control, coverage, lint};
 
 /// What `--fix` did to one file.
 #[derive(Debug)]
@@ -45,6 +45,18 @@ impl Located {
             document,
             map: SourceMap::parse(text).ok(),
         })
+    }
+
+    /// An already loaded document with its source read again, to say where its texts
+    /// are; only failures need that.
+    fn reread(document: &Document, content: &Path) -> Self {
+        let text = std::fs::read_to_string(content).unwrap_or_default();
+        Self {
+            name: content.display().to_string(),
+            map: SourceMap::parse(&text).ok(),
+            text,
+            document: document.clone(),
+        }
     }
 
     /// The source of the text at `path`, if the second parser read the same value there.
@@ -119,6 +131,28 @@ impl Located {
         )
     }
 
+    /// An error at every control character of every text, metadata included.
+    fn control_characters(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let texts = self.document.rendered_texts();
+        for (path, value) in texts.iter().chain(&self.document.metadata_texts()) {
+            for (index, c) in control::forbidden(value) {
+                let diagnostic = Diagnostic::error(
+                    &self.name,
+                    format!(
+                        "control character {} in the text: no output can print it",
+                        control::describe(c)
+                    ),
+                )
+                .with_code("control-character")
+                .with_suggestion("")
+                .with_hint("delete it; write a line break as a new line of a `|` block, and a page break as a new paragraph");
+                out.push(self.at(diagnostic, path, value, index));
+            }
+        }
+        out
+    }
+
     fn missing_glyphs(&self, covers: &mut impl FnMut(char) -> bool) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for (path, value) in self.document.rendered_texts() {
@@ -150,7 +184,8 @@ impl Builder {
     }
 
     fn check_located(&self, located: &Located) -> Vec<Diagnostic> {
-        let mut diagnostics = located.missing_glyphs(&mut self.coverage());
+        let mut diagnostics = located.control_characters();
+        diagnostics.extend(located.missing_glyphs(&mut self.coverage()));
         diagnostics.extend(located.lint());
         sort_by_position(&mut diagnostics);
         diagnostics
@@ -173,6 +208,51 @@ impl Builder {
         }
     }
 
+    /// Refuses a document with control characters in its texts, each located in
+    /// `content`, before any output is written.
+    pub(super) fn refuse_control_characters(
+        document: &Document,
+        content: &Path,
+    ) -> Result<(), Failure> {
+        let any = document
+            .rendered_texts()
+            .iter()
+            .chain(&document.metadata_texts())
+            .any(|(_, text)| text.chars().any(control::is_forbidden));
+        if !any {
+            return Ok(());
+        }
+        let located = Located::reread(document, content);
+        let mut diagnostics = located.control_characters();
+        sort_by_position(&mut diagnostics);
+        Err(Failure(diagnostics))
+    }
+
+    /// Refuses a PDF/A build of a document without a date (PDF/A records when the file
+    /// was made, and paiban never reads the clock), located at the content's header.
+    pub(super) fn refuse_undated_archive(
+        &self,
+        document: &Document,
+        content: &Path,
+    ) -> Result<(), Failure> {
+        let archival = self.pdf_standards.iter().any(|s| s.starts_with("a-"));
+        if !archival || document.date.is_some() || super::source_date_epoch().is_some() {
+            return Ok(());
+        }
+        let located = Located::reread(document, content);
+        let diagnostic = Diagnostic::error(
+            &located.name,
+            format!(
+                "PDF/A ({}) records the date the document was made, and this one has none",
+                self.pdf_standards.join(", ")
+            ),
+        )
+        .with_code("content")
+        .with_hint("add `date: YYYY-MM-DD` to the header, or set SOURCE_DATE_EPOCH for the build");
+        let title = TextPath::default().key("title");
+        Err(located.at(diagnostic, &title, &document.title, 0).into())
+    }
+
     /// Refuses a document with characters no font draws, each located in `content`.
     pub(super) fn refuse_missing_glyphs(
         &self,
@@ -187,16 +267,7 @@ impl Builder {
         if !any_missing {
             return Ok(());
         }
-        // Only now is the file read again, to say where each character is.
-        let name = content.display().to_string();
-        let text = std::fs::read_to_string(content).unwrap_or_default();
-        let map = SourceMap::parse(&text).ok();
-        let located = Located {
-            name,
-            text,
-            document: document.clone(),
-            map,
-        };
+        let located = Located::reread(document, content);
         let mut diagnostics = located.missing_glyphs(&mut covers);
         sort_by_position(&mut diagnostics);
         if let Some(last) = diagnostics.last_mut() {
@@ -286,8 +357,11 @@ impl Builder {
         if planned.is_empty() {
             return pass;
         }
-        // All at once, which is right almost always.
+        // All at once, which is right almost always. A text written once and used twice
+        // (an anchor and its alias) plans the same edit for both: make it once.
         let mut all: Vec<Edit> = planned.iter().flat_map(|(_, e, _)| e.clone()).collect();
+        all.sort_by(|(a, x), (b, y)| (a.start, a.end, x).cmp(&(b.start, b.end, y)));
+        all.dedup();
         let expected: HashMap<&TextPath, &String> =
             planned.iter().map(|(p, _, want)| (p, want)).collect();
         if let Some(rewritten) = rewrite(text, &mut all)

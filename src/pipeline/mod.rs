@@ -4,11 +4,19 @@
 mod batch;
 mod cache;
 mod check;
+mod files;
 pub mod watch;
 
-pub use batch::{BatchOptions, Formats, Job, Outcome, collect_jobs, content_files, shard};
+pub use batch::{
+    BatchOptions, Formats, Job, Outcome, collect_jobs, content_files, refuse_outputs_over_inputs,
+    shard,
+};
 pub use cache::Cache;
 pub use check::Fixed;
+pub use files::{
+    USAGE, is_usage_error, output_path, real_path, refuse_overwriting_input, same_file, stem,
+    write_atomically,
+};
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -27,9 +35,11 @@ pub fn prepare(path: &Path) -> Result<Document, Failure> {
     Ok(document)
 }
 
-/// Loads a content file, runs every pass, and checks that its layout exists.
+/// Loads a content file, runs every pass, and checks that its layout exists and that
+/// its texts hold nothing no output can print.
 pub fn load(path: &Path, project: &Project) -> Result<Document, Failure> {
     let document = prepare(path)?;
+    Builder::refuse_control_characters(&document, path)?;
     project
         .check_layout(&document.layout, &path.display().to_string())
         .map_err(|d| {
@@ -76,6 +86,24 @@ pub struct Built {
     pub pages: usize,
     pub warnings: Vec<Diagnostic>,
     pub timings: StageTimings,
+}
+
+impl Built {
+    fn new(output: PathBuf, compiled: crate::engine::CompileOutput) -> Self {
+        Self {
+            output,
+            pages: compiled.pages,
+            warnings: compiled.warnings,
+            timings: compiled.timings,
+        }
+    }
+}
+
+/// The outputs of one document, each written only if every format succeeded.
+#[derive(Debug)]
+pub struct Written {
+    pub pdf: Option<Built>,
+    pub epub: Option<PathBuf>,
 }
 
 /// Settings shared by every document of one invocation; fonts are found once, when a
@@ -166,12 +194,72 @@ impl Builder {
         out_dir: &Path,
     ) -> Result<Built, Failure> {
         let world = self.world(content, self.markup(document, content)?);
-        self.write_compiled(&world, content, out_dir)
+        let compiled = self.compile(&world, document)?;
+        let output = output_path(out_dir, content, "pdf");
+        write_atomically(&output, &compiled.pdf)?;
+        Ok(Built::new(output, compiled))
+    }
+
+    /// Builds `document` (read from `content`) into every format of `formats` in memory,
+    /// then writes them all into `out_dir`: a document that fails in any format writes
+    /// nothing and leaves every previous output in place. `world` is the World to compile
+    /// the PDF in, if the caller keeps one (watch); else a new one is made.
+    pub fn write_formats(
+        &self,
+        document: &Document,
+        content: &Path,
+        out_dir: &Path,
+        formats: Formats,
+        epub_embed_fonts: bool,
+        world: Option<&mut Option<PaibanWorld>>,
+    ) -> Result<Written, Failure> {
+        let pdf = if formats.pdf {
+            let markup = self.markup(document, content)?;
+            let compiled = match world {
+                Some(slot) => {
+                    let world = match slot {
+                        Some(world) => {
+                            world.set_markup(&markup);
+                            world
+                        }
+                        None => slot.insert(self.world(content, markup)),
+                    };
+                    let compiled = self.compile(world, document);
+                    // Keep the memoised work of recent builds only, so memory stays flat.
+                    typst::comemo::evict(10);
+                    compiled?
+                }
+                None => self.compile(&self.world(content, markup), document)?,
+            };
+            Some(compiled)
+        } else {
+            None
+        };
+        let epub = if formats.epub {
+            Some(self.epub_bytes(document, content, epub_embed_fonts)?)
+        } else {
+            None
+        };
+        let pdf_path = output_path(out_dir, content, "pdf");
+        let epub_path = output_path(out_dir, content, "epub");
+        let mut files: Vec<(&Path, &[u8])> = Vec::new();
+        if let Some(compiled) = &pdf {
+            files.push((&pdf_path, &compiled.pdf));
+        }
+        if let Some(bytes) = &epub {
+            files.push((&epub_path, bytes));
+        }
+        files::write_all_atomically(&files)?;
+        Ok(Written {
+            pdf: pdf.map(|compiled| Built::new(pdf_path, compiled)),
+            epub: epub.map(|_| epub_path),
+        })
     }
 
     /// The Typst markup for `document` (read from `content`), after refusing characters
     /// no font has, unless allowed.
     fn markup(&self, document: &Document, content: &Path) -> Result<String, Failure> {
+        self.refuse_undated_archive(document, content)?;
         if !self.allow_missing_glyphs {
             self.refuse_missing_glyphs(document, content)?;
         }
@@ -193,27 +281,14 @@ impl Builder {
         )
     }
 
-    /// Compiles `world` and writes the PDF for `content` into `out_dir`.
-    fn write_compiled(
+    /// Compiles the world's markup to PDF bytes; with `deny_warnings`, warnings fail it.
+    pub fn compile(
         &self,
         world: &PaibanWorld,
-        content: &Path,
-        out_dir: &Path,
-    ) -> Result<Built, Failure> {
-        let compiled = self.compile(world)?;
-        let output = output_path(out_dir, content, "pdf");
-        write_atomically(&output, &compiled.pdf)?;
-        Ok(Built {
-            output,
-            pages: compiled.pages,
-            warnings: compiled.warnings,
-            timings: compiled.timings,
-        })
-    }
-
-    /// Compiles the world's markup to PDF bytes; with `deny_warnings`, warnings fail it.
-    pub fn compile(&self, world: &PaibanWorld) -> Result<crate::engine::CompileOutput, Failure> {
+        document: &Document,
+    ) -> Result<crate::engine::CompileOutput, Failure> {
         let settings = PdfSettings {
+            language: document.lang.as_str().to_owned(),
             standards: self.pdf_standards.clone(),
             bleed_box_mm: (self.print.bleed_mm > 0.0 || self.print.crop_marks)
                 .then_some(self.print.bleed_mm),
@@ -254,10 +329,24 @@ impl Builder {
         out_dir: &Path,
         embed_fonts: bool,
     ) -> Result<PathBuf, Failure> {
+        let bytes = self.epub_bytes(document, content, embed_fonts)?;
+        let output = output_path(out_dir, content, "epub");
+        write_atomically(&output, &bytes)?;
+        Ok(output)
+    }
+
+    /// The EPUB of `document` (read from `content`), with the layout's `epub.css`.
+    fn epub_bytes(
+        &self,
+        document: &Document,
+        content: &Path,
+        embed_fonts: bool,
+    ) -> Result<Vec<u8>, Failure> {
         let name = content.display().to_string();
         let css_path = self.project.epub_stylesheet(&document.layout);
         let stylesheet = std::fs::read_to_string(&css_path).map_err(|e| {
             Diagnostic::error(css_path.display().to_string(), format!("cannot read: {e}"))
+                .with_code("input")
         })?;
         let maps = if embed_fonts {
             self.map_stylesheet_faces(&stylesheet)?
@@ -279,13 +368,10 @@ impl Builder {
             fonts,
             source_date_epoch: source_date_epoch(),
         };
-        let bytes = writers::epub::write(document, &options).map_err(|mut d| {
+        writers::epub::write(document, &options).map_err(|mut d| {
             d.file = name.clone();
-            d
-        })?;
-        let output = output_path(out_dir, content, "epub");
-        write_atomically(&output, &bytes)?;
-        Ok(output)
+            d.into()
+        })
     }
 
     /// Maps the file of every face whose family the stylesheet names in quotes.
@@ -371,19 +457,6 @@ pub fn import_text(
     ))
 }
 
-/// Where the output of `content` in `format` (`pdf`, `epub`) goes in `out_dir`.
-pub fn output_path(out_dir: &Path, content: &Path, format: &str) -> PathBuf {
-    out_dir.join(format!("{}.{format}", stem(content)))
-}
-
-/// The file stem outputs are named after.
-pub fn stem(content: &Path) -> String {
-    content
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "document".to_owned())
-}
-
 /// The virtual path of the generated markup: a name for diagnostics, never read from disk.
 fn main_path(stem: &str) -> String {
     let candidate = format!("/{stem}.typ");
@@ -392,32 +465,4 @@ fn main_path(stem: &str) -> String {
     } else {
         "/main.typ".to_owned()
     }
-}
-
-/// Writes `bytes` to `path` through a temporary file in the same folder and a rename.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    use std::io::Write;
-    let name = path.display().to_string();
-    let fail = |what: &str, e: std::io::Error| Diagnostic::error(&name, format!("{what}: {e}"));
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).map_err(|e| fail("cannot create the output folder", e))?;
-    let mut file =
-        tempfile::NamedTempFile::new_in(dir).map_err(|e| fail("cannot create a file", e))?;
-    // Temporary files are private; a published output is readable like any other file.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        file.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o644))
-            .map_err(|e| fail("cannot set permissions", e))?;
-    }
-    file.write_all(bytes)
-        .and_then(|()| file.as_file().sync_all())
-        .map_err(|e| fail("cannot write", e))?;
-    file.persist(path)
-        .map_err(|e| fail("cannot replace the output", e.error))?;
-    Ok(())
 }

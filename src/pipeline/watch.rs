@@ -85,35 +85,19 @@ impl Session {
             world.refresh_files();
         }
         let document = load(&self.content, &self.builder.project)?;
+        let written = self.builder.write_formats(
+            &document,
+            &self.content,
+            &self.out_dir,
+            self.formats,
+            self.epub_embed_fonts,
+            Some(&mut self.world),
+        )?;
         let mut rebuilt = Rebuilt {
-            pdf: None,
-            epub: None,
+            pdf: written.pdf,
+            epub: written.epub,
             elapsed: Duration::ZERO,
         };
-        if self.formats.pdf {
-            let markup = self.builder.markup(&document, &self.content)?;
-            let world = match &mut self.world {
-                Some(world) => {
-                    world.set_markup(&markup);
-                    world
-                }
-                None => self.world.insert(self.builder.world(&self.content, markup)),
-            };
-            let built = self
-                .builder
-                .write_compiled(world, &self.content, &self.out_dir);
-            // Keep the memoised work of recent builds only, so memory stays flat.
-            typst::comemo::evict(10);
-            rebuilt.pdf = Some(built?);
-        }
-        if self.formats.epub {
-            rebuilt.epub = Some(self.builder.write_epub(
-                &document,
-                &self.content,
-                &self.out_dir,
-                self.epub_embed_fonts,
-            )?);
-        }
         rebuilt.elapsed = started.elapsed();
         Ok(rebuilt)
     }

@@ -137,6 +137,7 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
     Ok(Imported {
         document: Document {
             title,
+            short_title: None,
             subtitle: None,
             authors: Vec::new(),
             date: None,

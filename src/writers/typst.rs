@@ -8,7 +8,7 @@
 
 use std::fmt::Write;
 
-use crate::model::{Block, Document, Heading, PrintSettings};
+use crate::model::{Block, Document, Heading, Locale, PrintSettings};
 use crate::project::Project;
 
 /// Writes the whole document as standalone markup, compiled with the project folder as root.
@@ -35,8 +35,14 @@ pub fn write(document: &Document, content_name: &str, print: &PrintSettings) -> 
         "#import {}: *",
         string_literal(&Project::template_import(&document.layout))
     );
+    let locale = Locale::of(&document.lang);
     out.push_str("#show: layout.with(\n");
     let _ = writeln!(out, "  title: {},", string_literal(&document.title));
+    let _ = writeln!(
+        out,
+        "  short-title: {},",
+        optional(document.short_title.as_deref())
+    );
     let _ = writeln!(
         out,
         "  subtitle: {},",
@@ -56,11 +62,13 @@ pub fn write(document: &Document, content_name: &str, print: &PrintSettings) -> 
         "  lang: {},",
         string_literal(&document.lang.language())
     );
-    let _ = writeln!(
-        out,
-        "  region: {},",
-        optional(document.lang.region().as_deref())
-    );
+    // Typst picks glyph forms and punctuation by language and region; Traditional
+    // Chinese without a region is set as in Taiwan.
+    let region = document
+        .lang
+        .region()
+        .or_else(|| (locale == Locale::Hant).then(|| "tw".to_owned()));
+    let _ = writeln!(out, "  region: {},", optional(region.as_deref()));
     let _ = writeln!(out, "  source: {},", optional(document.source.as_deref()));
     let paper = match print.paper.or(document.paper) {
         Some(p) => format!("(width: {}mm, height: {}mm)", p.width_mm, p.height_mm),
@@ -83,33 +91,49 @@ pub fn write(document: &Document, content_name: &str, print: &PrintSettings) -> 
         "  colophon: {},",
         optional(document.colophon.as_deref())
     );
+    // paiban's own words, in the document's language, so the PDF says what the EPUB says.
+    let date_text = |with_day| {
+        document.date.map_or("none".to_owned(), |d| {
+            string_literal(&locale.date(d, with_day))
+        })
+    };
+    let _ = writeln!(
+        out,
+        "  labels: (contents: {}, ellipsis: {}, date: {}, full-date: {}),",
+        string_literal(&locale.contents_heading()),
+        string_literal(locale.ellipsis()),
+        date_text(false),
+        date_text(true),
+    );
     out.push_str(")\n");
     for block in &document.body {
         out.push('\n');
-        write_block(&mut out, block);
+        write_block(&mut out, block, locale);
     }
     out
 }
 
-fn write_block(out: &mut String, block: &Block) {
+fn write_block(out: &mut String, block: &Block, locale: Locale) {
     match block {
         Block::Paragraph(text) => {
             // A literal YAML block ends in a newline that is not part of the text.
             let _ = writeln!(out, "#{}", string_literal(text.trim_end_matches('\n')));
         }
-        Block::Heading(heading) => write_heading(out, heading),
+        Block::Heading(heading) => write_heading(out, heading, locale),
         Block::Sidebar(sidebar) => {
             let _ = writeln!(
                 out,
-                "#sidebar(number: {}, title: {})[",
+                "#sidebar(number: {}, label: {}, separator: {}, title: {})[",
                 sidebar.resolved,
+                string_literal(&locale.sidebar_label(sidebar.resolved)),
+                string_literal(locale.sidebar_separator()),
                 string_literal(&sidebar.title)
             );
             for (i, inner) in sidebar.body.iter().enumerate() {
                 if i > 0 {
                     out.push('\n');
                 }
-                write_block(out, inner);
+                write_block(out, inner, locale);
             }
             out.push_str("]\n");
         }
@@ -119,29 +143,17 @@ fn write_block(out: &mut String, block: &Block) {
     }
 }
 
-fn write_heading(out: &mut String, heading: &Heading) {
-    if !heading.numbered {
-        let _ = writeln!(
-            out,
-            "#heading(level: {}, numbering: none, {})",
-            heading.level,
-            string_literal(&heading.text)
-        );
-        return;
-    }
-    // Typst steps the heading counter itself; where the content sets a number, set the
-    // counter one below it so that Typst's step lands on the number the pass resolved.
-    if heading.number.is_some() {
-        let mut before = heading.resolved.clone();
-        if let Some(last) = before.last_mut() {
-            *last -= 1;
-        }
-        let values: Vec<String> = before.iter().map(u32::to_string).collect();
-        let _ = writeln!(out, "#counter(heading).update(({},))", values.join(", "));
-    }
+/// A heading with its number as the numbering pass resolved it and the locale words it:
+/// typst's `numbering` is a function that gives that label whatever typst's own heading
+/// counter says, so outline, bookmarks and running heads print it too.
+fn write_heading(out: &mut String, heading: &Heading, locale: Locale) {
+    let numbering = match locale.heading_label(&heading.resolved) {
+        Some(label) if heading.numbered => format!("(..) => {}", string_literal(&label)),
+        _ => "none".to_owned(),
+    };
     let _ = writeln!(
         out,
-        "#heading(level: {}, {})",
+        "#heading(level: {}, numbering: {numbering}, {})",
         heading.level,
         string_literal(&heading.text)
     );

@@ -105,3 +105,45 @@ pub fn printed_text(block: &Block) -> String {
         Block::Sidebar(s) => format!("专栏{}\u{3000}{}", s.resolved, s.title),
     }
 }
+
+/// Every entry of an EPUB package: its name and bytes.
+pub fn entries(epub: &Path) -> Vec<(String, Vec<u8>)> {
+    use std::io::Read;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(epub).unwrap()).unwrap();
+    (0..archive.len())
+        .map(|i| {
+            let mut file = archive.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            file.read_to_end(&mut bytes).unwrap();
+            (file.name().unwrap().into_owned(), bytes)
+        })
+        .collect()
+}
+
+/// One entry of the package as text.
+pub fn entry_text(files: &[(String, Vec<u8>)], name: &str) -> String {
+    let (_, bytes) = files
+        .iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no {name} in the package"));
+    String::from_utf8(bytes.clone()).unwrap()
+}
+
+/// XHTML's text: tags removed, the writer's entities decoded.
+pub fn xhtml_text(xhtml: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in xhtml.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#13;", "\r")
+        .replace("&amp;", "&")
+}

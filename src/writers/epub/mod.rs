@@ -10,7 +10,7 @@ pub use fonts::{EmbeddedFont, FontSource};
 use xhtml::{escape, text};
 
 use crate::diag::Diagnostic;
-use crate::model::{Date, Document};
+use crate::model::{Date, Document, Locale};
 
 pub struct EpubOptions<'a> {
     /// The layout's stylesheet (`layouts/<name>/epub.css`).
@@ -210,8 +210,12 @@ fn package_document(
          <meta property=\"schema:accessibilityFeature\">structuralNavigation</meta>\n\
          <meta property=\"schema:accessibilityFeature\">tableOfContents</meta>\n\
          <meta property=\"schema:accessibilityFeature\">readingOrder</meta>\n\
-         <meta property=\"schema:accessibilityHazard\">none</meta>\n\
-         <meta property=\"schema:accessibilitySummary\">全文为文字，标题分级编号并有目录导航，阅读顺序与印刷版一致；专栏以边框标出。Text only, with numbered headings, a table of contents and the print reading order; panels are marked as asides.</meta>\n",
+         <meta property=\"schema:accessibilityHazard\">none</meta>\n",
+    );
+    let _ = writeln!(
+        meta,
+        "<meta property=\"schema:accessibilitySummary\">{}</meta>",
+        text(&Locale::of(&document.lang).accessibility_summary())?
     );
     Ok(format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\

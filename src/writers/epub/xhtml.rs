@@ -3,8 +3,7 @@
 use std::fmt::Write;
 
 use crate::diag::Diagnostic;
-use crate::model::{Block, Document};
-use crate::passes::numbering::heading_label;
+use crate::model::{Block, Document, Locale};
 
 /// One content document: the blocks from one level-1 heading to the next.
 pub struct Chapter {
@@ -26,6 +25,7 @@ pub fn chapters(
     stylesheets: &[&str],
 ) -> Result<(Vec<Chapter>, Vec<TocEntry>), Diagnostic> {
     let lang = document.lang.as_str();
+    let locale = Locale::of(&document.lang);
     let mut parts: Vec<Vec<&Block>> = vec![Vec::new()];
     for block in &document.body {
         let starts_part = matches!(block, Block::Heading(h) if h.level == 1);
@@ -42,13 +42,13 @@ pub fn chapters(
         let href = format!("text/ch{:02}.xhtml", index + 1);
         let mut body = String::new();
         if index == 0 {
-            write_title_block(&mut body, document)?;
+            write_title_block(&mut body, document, locale)?;
         }
         let mut title = None;
         for block in blocks {
-            write_block(&mut body, block, &href, &mut ids, &mut toc)?;
+            write_block(&mut body, block, &href, locale, &mut ids, &mut toc)?;
             if let (None, Block::Heading(h)) = (&title, block) {
-                title = Some(printed_heading(h));
+                title = Some(printed_heading(h, locale));
             }
         }
         let title = title.unwrap_or_else(|| document.title.clone());
@@ -70,8 +70,11 @@ pub fn nav(
     first_chapter: &str,
     stylesheets: &[&str],
 ) -> Result<String, Diagnostic> {
-    let mut out =
-        String::from("<nav epub:type=\"toc\" id=\"toc\" role=\"doc-toc\">\n<h1>目录</h1>\n");
+    let locale = Locale::of(&document.lang);
+    let mut out = format!(
+        "<nav epub:type=\"toc\" id=\"toc\" role=\"doc-toc\">\n<h1>{}</h1>\n",
+        text(locale.contents())?
+    );
     // Each entry nests under the nearest earlier entry of a higher level (a smaller
     // number); a document that starts at level 3 still gives a valid list.
     let mut open: Vec<u8> = Vec::new();
@@ -115,12 +118,15 @@ pub fn nav(
     out.push_str("</nav>\n");
     let _ = write!(
         out,
-        "<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\">\n<h2>导航</h2>\n<ol>\n\
-         <li><a epub:type=\"toc\" href=\"nav.xhtml#toc\">目录</a></li>\n\
-         <li><a epub:type=\"bodymatter\" href=\"{}\">正文</a></li>\n</ol>\n</nav>\n",
-        escape(first_chapter)
+        "<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\">\n<h2>{}</h2>\n<ol>\n\
+         <li><a epub:type=\"toc\" href=\"nav.xhtml#toc\">{}</a></li>\n\
+         <li><a epub:type=\"bodymatter\" href=\"{}\">{}</a></li>\n</ol>\n</nav>\n",
+        text(locale.landmarks())?,
+        text(locale.contents())?,
+        escape(first_chapter),
+        text(locale.body_matter())?,
     );
-    page(document.lang.as_str(), "目录", stylesheets, &out)
+    page(document.lang.as_str(), locale.contents(), stylesheets, &out)
 }
 
 #[derive(Default)]
@@ -129,15 +135,19 @@ struct Ids {
     sidebars: usize,
 }
 
-fn printed_heading(heading: &crate::model::Heading) -> String {
+fn printed_heading(heading: &crate::model::Heading, locale: Locale) -> String {
     format!(
         "{}{}",
-        heading_label(&heading.resolved).unwrap_or_default(),
+        locale.heading_label(&heading.resolved).unwrap_or_default(),
         heading.text
     )
 }
 
-fn write_title_block(out: &mut String, document: &Document) -> Result<(), Diagnostic> {
+fn write_title_block(
+    out: &mut String,
+    document: &Document,
+    locale: Locale,
+) -> Result<(), Diagnostic> {
     out.push_str("<header class=\"title-block\">\n");
     let _ = writeln!(out, "<p class=\"title\">{}</p>", text(&document.title)?);
     if let Some(subtitle) = &document.subtitle {
@@ -149,8 +159,8 @@ fn write_title_block(out: &mut String, document: &Document) -> Result<(), Diagno
     if let Some(date) = document.date {
         let _ = writeln!(
             out,
-            "<p class=\"date\"><time datetime=\"{date}\">{}年{}月</time></p>",
-            date.year, date.month
+            "<p class=\"date\"><time datetime=\"{date}\">{}</time></p>",
+            text(&locale.date(date, false))?
         );
     }
     out.push_str("</header>\n");
@@ -161,6 +171,7 @@ fn write_block(
     out: &mut String,
     block: &Block,
     href: &str,
+    locale: Locale,
     ids: &mut Ids,
     toc: &mut Vec<TocEntry>,
 ) -> Result<(), Diagnostic> {
@@ -175,7 +186,7 @@ fn write_block(
         Block::Heading(heading) => {
             ids.headings += 1;
             let id = format!("h{}", ids.headings);
-            let number = match heading_label(&heading.resolved) {
+            let number = match locale.heading_label(&heading.resolved) {
                 Some(label) => format!("<span class=\"number\">{}</span>", text(&label)?),
                 None => String::new(),
             };
@@ -187,7 +198,7 @@ fn write_block(
             );
             toc.push(TocEntry {
                 level: heading.level,
-                text: printed_heading(heading),
+                text: printed_heading(heading, locale),
                 href: format!("{href}#{id}"),
             });
         }
@@ -197,12 +208,13 @@ fn write_block(
             let _ = writeln!(
                 out,
                 "<aside class=\"sidebar\" aria-labelledby=\"{id}\">\n\
-                 <p class=\"sidebar-title\" id=\"{id}\"><span class=\"number\">专栏{}</span>\u{3000}{}</p>",
-                sidebar.resolved,
+                 <p class=\"sidebar-title\" id=\"{id}\"><span class=\"number\">{}</span>{}{}</p>",
+                text(&locale.sidebar_label(sidebar.resolved))?,
+                locale.sidebar_separator(),
                 text(&sidebar.title)?
             );
             for inner in &sidebar.body {
-                write_block(out, inner, href, ids, toc)?;
+                write_block(out, inner, href, locale, ids, toc)?;
             }
             out.push_str("</aside>\n");
         }
@@ -250,7 +262,8 @@ pub fn text(content: &str) -> Result<String, Diagnostic> {
                 "the character U+{:04X} cannot be written to EPUB (XHTML allows no such character)",
                 bad as u32
             ),
-        ));
+        )
+        .with_code("control-character"));
     }
     Ok(escape(content))
 }

@@ -1,0 +1,316 @@
+//! What a document's language means for the words and numbers paiban itself prints: the
+//! heading numbers of each level, 专栏, 目录, the dates of the title page, the EPUB's
+//! navigation labels and accessibility summary. The numbering pass and both writers read
+//! them from here, so the PDF and the EPUB always say the same thing.
+
+use super::{Date, LanguageTag};
+use crate::passes::numbering::{chinese_numeral, circled, traditional_chinese_numeral};
+
+/// The families of labels paiban has. A language without its own uses English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Locale {
+    /// Simplified Chinese (zh, zh-CN, zh-SG, zh-Hans, …).
+    Hans,
+    /// Traditional Chinese (zh-TW, zh-HK, zh-MO, zh-Hant, yue, …).
+    Hant,
+    Japanese,
+    Korean,
+    English,
+}
+
+impl Locale {
+    /// The locale of a language tag.
+    pub fn of(tag: &LanguageTag) -> Self {
+        match tag.language().as_str() {
+            "zh" | "cmn" | "wuu" | "hak" | "nan" | "gan" | "hsn" | "lzh" | "yue" => {
+                if tag.is_traditional_chinese() {
+                    Locale::Hant
+                } else {
+                    Locale::Hans
+                }
+            }
+            "ja" => Locale::Japanese,
+            "ko" => Locale::Korean,
+            _ => Locale::English,
+        }
+    }
+
+    /// The number a heading of `level` (1–5) prints before its text, for `number`.
+    pub fn heading_label(self, resolved: &[u32]) -> Option<String> {
+        let number = *resolved.last()?;
+        let level = resolved.len();
+        Some(match self {
+            Locale::Hans | Locale::Hant => {
+                let numeral = || match self {
+                    Locale::Hant => traditional_chinese_numeral(number),
+                    _ => chinese_numeral(number),
+                };
+                match level {
+                    1 => format!("{}、", numeral()),
+                    2 => format!("（{}）", numeral()),
+                    3 => format!("{number}."),
+                    4 => format!("（{number}）"),
+                    _ => circled(number),
+                }
+            }
+            // 公用文の見出し: 第１　１　（１）　ア　（ア）.
+            Locale::Japanese => {
+                let digits = full_width_digits(number);
+                match level {
+                    1 => format!("第{digits}\u{3000}"),
+                    2 => format!("{digits}\u{3000}"),
+                    3 => format!("（{digits}）"),
+                    4 => format!("{}\u{3000}", gojuon(number).unwrap_or(digits)),
+                    _ => format!("（{}）", gojuon(number).unwrap_or(digits)),
+                }
+            }
+            // 행정업무규정: 1.  가.  1)  가)  (1)
+            Locale::Korean => match level {
+                1 => format!("{number}. "),
+                2 => format!("{}. ", hangul(number).unwrap_or_else(|| number.to_string())),
+                3 => format!("{number}) "),
+                4 => format!("{}) ", hangul(number).unwrap_or_else(|| number.to_string())),
+                _ => format!("({number}) "),
+            },
+            // Decimal numbers with the parents': 2, 2.1, 2.1.3.
+            Locale::English => {
+                let path: Vec<String> = resolved.iter().map(|n| n.max(&1).to_string()).collect();
+                format!("{} ", path.join("."))
+            }
+        })
+    }
+
+    /// A panel's label, with its number: 专栏4, Box 4.
+    pub fn sidebar_label(self, number: u32) -> String {
+        match self {
+            Locale::Hans => format!("专栏{number}"),
+            Locale::Hant => format!("專欄{number}"),
+            Locale::Japanese => format!("コラム{}", full_width_digits(number)),
+            Locale::Korean => format!("상자 {number}"),
+            Locale::English => format!("Box {number}"),
+        }
+    }
+
+    /// What separates a panel's label from its title.
+    pub fn sidebar_separator(self) -> &'static str {
+        match self {
+            Locale::Hans | Locale::Hant | Locale::Japanese => "\u{3000}",
+            Locale::Korean | Locale::English => ": ",
+        }
+    }
+
+    /// The title of the table of contents.
+    pub fn contents(self) -> &'static str {
+        match self {
+            Locale::Hans => "目录",
+            Locale::Hant => "目錄",
+            Locale::Japanese => "目次",
+            Locale::Korean => "목차",
+            Locale::English => "Contents",
+        }
+    }
+
+    /// The title of the table of contents as a heading of its own: two Han characters
+    /// are spaced apart (目　录), as Chinese books set them.
+    pub fn contents_heading(self) -> String {
+        let contents = self.contents();
+        let chars: Vec<char> = contents.chars().collect();
+        match self {
+            Locale::Hans | Locale::Hant if chars.len() == 2 => {
+                format!("{}\u{3000}{}", chars[0], chars[1])
+            }
+            _ => contents.to_owned(),
+        }
+    }
+
+    /// What ends a text cut short to fit (a running head).
+    pub fn ellipsis(self) -> &'static str {
+        match self {
+            Locale::Hans | Locale::Hant | Locale::Japanese => "……",
+            Locale::Korean | Locale::English => "…",
+        }
+    }
+
+    /// The EPUB landmark of the body.
+    pub fn body_matter(self) -> &'static str {
+        match self {
+            Locale::Hans | Locale::Hant => "正文",
+            Locale::Japanese => "本文",
+            Locale::Korean => "본문",
+            Locale::English => "Start of content",
+        }
+    }
+
+    /// The heading of the EPUB's landmarks.
+    pub fn landmarks(self) -> &'static str {
+        match self {
+            Locale::Hans => "导航",
+            Locale::Hant => "導覽",
+            Locale::Japanese => "ナビゲーション",
+            Locale::Korean => "탐색",
+            Locale::English => "Landmarks",
+        }
+    }
+
+    /// A date as a title page or a signature gives it: day and month, or month only.
+    pub fn date(self, date: Date, with_day: bool) -> String {
+        let Date { year, month, day } = date;
+        match (self, with_day) {
+            (Locale::Hans | Locale::Hant | Locale::Japanese, true) => {
+                format!("{year}年{month}月{day}日")
+            }
+            (Locale::Hans | Locale::Hant | Locale::Japanese, false) => format!("{year}年{month}月"),
+            (Locale::Korean, true) => format!("{year}년 {month}월 {day}일"),
+            (Locale::Korean, false) => format!("{year}년 {month}월"),
+            (Locale::English, true) => format!("{day} {} {year}", MONTHS[usize::from(month) - 1]),
+            (Locale::English, false) => format!("{} {year}", MONTHS[usize::from(month) - 1]),
+        }
+    }
+
+    /// The EPUB's accessibility summary, in the book's language and in English.
+    pub fn accessibility_summary(self) -> String {
+        const ENGLISH: &str = "Text only, with numbered headings, a table of contents and the print reading order; panels are marked as asides.";
+        let own = match self {
+            Locale::Hans => {
+                "全文为文字，标题分级编号并有目录导航，阅读顺序与印刷版一致；专栏以边框标出。"
+            }
+            Locale::Hant => {
+                "全文為文字，標題分級編號並有目錄導覽，閱讀順序與印刷版一致；專欄以邊框標出。"
+            }
+            Locale::Japanese => {
+                "本文はテキストのみで、見出しには番号があり、目次から移動でき、読む順序は印刷版と同じです。コラムは囲みとして示されます。"
+            }
+            Locale::Korean => {
+                "본문은 텍스트로만 되어 있으며, 제목에 번호가 있고 목차로 이동할 수 있으며, 읽는 순서는 인쇄본과 같습니다. 상자는 별도 영역으로 표시됩니다. "
+            }
+            Locale::English => "",
+        };
+        // A Chinese or Japanese full stop needs no space after it.
+        format!("{own}{ENGLISH}")
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// `12` as `１２`.
+fn full_width_digits(number: u32) -> String {
+    number
+        .to_string()
+        .chars()
+        .map(|c| char::from_u32(c as u32 - '0' as u32 + '０' as u32).unwrap_or(c))
+        .collect()
+}
+
+/// ア, イ, ウ … in gojūon order, as Japanese official documents count their fourth level;
+/// none past the 44 letters (ン and the obsolete ヰ ヱ are not used).
+fn gojuon(number: u32) -> Option<String> {
+    const KANA: &str = "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲ";
+    let index = usize::try_from(number.checked_sub(1)?).ok()?;
+    KANA.chars().nth(index).map(String::from)
+}
+
+/// 가, 나, 다 … as Korean official documents count; none past the 14 letters.
+fn hangul(number: u32) -> Option<String> {
+    const LETTERS: &str = "가나다라마바사아자차카타파하";
+    let index = usize::try_from(number.checked_sub(1)?).ok()?;
+    LETTERS.chars().nth(index).map(String::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn locale(tag: &str) -> Locale {
+        Locale::of(&LanguageTag::parse(tag).unwrap())
+    }
+
+    #[test]
+    fn languages_find_their_labels() {
+        for (tag, expected) in [
+            ("zh", Locale::Hans),
+            ("zh-CN", Locale::Hans),
+            ("zh-Hans-CN", Locale::Hans),
+            ("zh-SG", Locale::Hans),
+            ("zh-TW", Locale::Hant),
+            ("zh-HK", Locale::Hant),
+            ("zh-Hant", Locale::Hant),
+            ("zh-Hant-CN", Locale::Hant),
+            ("yue", Locale::Hant),
+            ("ja", Locale::Japanese),
+            ("ja-JP", Locale::Japanese),
+            ("ko-KR", Locale::Korean),
+            ("en", Locale::English),
+            ("fr-CA", Locale::English),
+            ("x-klingon", Locale::English),
+            ("i-klingon", Locale::English),
+        ] {
+            assert_eq!(locale(tag), expected, "{tag}");
+        }
+    }
+
+    #[test]
+    fn each_locale_numbers_headings_its_way() {
+        let labels = |locale: Locale| -> Vec<String> {
+            (1..=5)
+                .map(|level| {
+                    let mut resolved = vec![2; level];
+                    resolved[level - 1] = 11;
+                    locale.heading_label(&resolved).unwrap()
+                })
+                .collect()
+        };
+        assert_eq!(
+            labels(Locale::Hans),
+            ["十一、", "（十一）", "11.", "（11）", "⑪"]
+        );
+        assert_eq!(
+            labels(Locale::Hant),
+            ["十一、", "（十一）", "11.", "（11）", "⑪"]
+        );
+        assert_eq!(
+            labels(Locale::Japanese),
+            [
+                "第１１\u{3000}",
+                "１１\u{3000}",
+                "（１１）",
+                "サ\u{3000}",
+                "（サ）"
+            ]
+        );
+        assert_eq!(
+            labels(Locale::Korean),
+            ["11. ", "카. ", "11) ", "카) ", "(11) "]
+        );
+        assert_eq!(
+            labels(Locale::English),
+            ["11 ", "2.11 ", "2.2.11 ", "2.2.2.11 ", "2.2.2.2.11 "]
+        );
+        // Where Simplified and Traditional numerals differ.
+        assert_eq!(Locale::Hans.heading_label(&[20_000]).unwrap(), "二万、");
+        assert_eq!(Locale::Hant.heading_label(&[20_000]).unwrap(), "二萬、");
+    }
+
+    #[test]
+    fn words_and_dates() {
+        let date = Date::new(2022, 11, 7).unwrap();
+        assert_eq!(Locale::Hans.date(date, false), "2022年11月");
+        assert_eq!(Locale::English.date(date, true), "7 November 2022");
+        assert_eq!(Locale::Hans.contents_heading(), "目\u{3000}录");
+        assert_eq!(Locale::English.contents_heading(), "Contents");
+        assert_eq!(Locale::Hant.sidebar_label(4), "專欄4");
+        assert_eq!(Locale::English.sidebar_label(4), "Box 4");
+    }
+}
