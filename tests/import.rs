@@ -271,3 +271,84 @@ fn encodings() {
         "{yaml}"
     );
 }
+
+#[test]
+fn encoding_errors_name_the_encoding_and_the_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let import_file = |file: &str, bytes: &[u8], args: &[&str]| {
+        let path = dir.path().join(file);
+        std::fs::write(&path, bytes).unwrap();
+        let mut all = vec!["import", path.to_str().unwrap(), "--title", "题"];
+        all.extend_from_slice(args);
+        let output = paiban(&all);
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+
+    // GB18030 read as UTF-8: the message reads as a sentence and says what to do.
+    let (gb, _, _) = encoding_rs::GB18030.encode("正文。\n第二行：国务院\n");
+    let (code, _, stderr) = import_file("gbk.txt", &gb, &[]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains(
+            "gbk.txt:1:1: error[input]: invalid UTF-8 (byte 0xD5 at offset 0); the file is \
+             not UTF-8: if it is GB18030/GBK, pass --encoding gb18030"
+        ),
+        "{stderr}"
+    );
+
+    // Malformed GB18030: line, column and byte offset of the bad sequence.
+    let mut bad_gb = encoding_rs::GB18030.encode("一、总则\n正文").0.into_owned();
+    bad_gb.extend_from_slice(b"\x81\x7f\xd5\xfd\n");
+    let (code, _, stderr) = import_file("bad-gb.txt", &bad_gb, &["--encoding", "gb18030"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains(
+            "bad-gb.txt:2:3: error[input]: invalid GB18030 text: malformed sequence 0x81 \
+             at byte offset 13"
+        ),
+        "{stderr}"
+    );
+
+    // UTF-16 with a byte-order mark is decoded, either byte order.
+    for (file, bom, encode) in [
+        (
+            "le.txt",
+            [0xFF, 0xFE],
+            u16::to_le_bytes as fn(u16) -> [u8; 2],
+        ),
+        ("be.txt", [0xFE, 0xFF], u16::to_be_bytes),
+    ] {
+        let mut bytes = bom.to_vec();
+        for unit in "一、总则\r\n正文。\r\n".encode_utf16() {
+            bytes.extend_from_slice(&encode(unit));
+        }
+        let (code, yaml, stderr) = import_file(file, &bytes, &[]);
+        assert_eq!(code, Some(0), "{stderr}");
+        assert!(
+            yaml.contains("- heading: 总则\n") && yaml.contains("- 正文。\n"),
+            "{yaml}"
+        );
+    }
+    // … and malformed UTF-16 is named as UTF-16.
+    let (code, _, stderr) = import_file("lone.txt", b"\xff\xfeA\x00\x00\xd8B\x00", &[]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("lone.txt:1:2: error[input]: invalid UTF-16LE text"),
+        "{stderr}"
+    );
+    // UTF-16 without a mark is recognised, not read as NULs.
+    let unmarked: Vec<u8> = "Notice 1\nText.\n"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    let (code, _, stderr) = import_file("unmarked.txt", &unmarked, &[]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("looks like UTF-16 (little-endian) without a byte-order mark"),
+        "{stderr}"
+    );
+}

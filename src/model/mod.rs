@@ -4,7 +4,7 @@ mod load;
 pub mod print;
 pub mod source;
 
-pub use load::{load_file, load_str, read_utf8};
+pub use load::{decode_utf8, line_column_after, load_file, load_str, read_utf8};
 pub use print::{Paper, PrintSettings};
 pub use source::{SourceMap, SourceText, TextPath};
 
