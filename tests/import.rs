@@ -352,3 +352,74 @@ fn encoding_errors_name_the_encoding_and_the_place() {
         "{stderr}"
     );
 }
+
+#[test]
+fn form_feeds_are_page_breaks_and_control_characters_are_dropped() {
+    let text = "第一段内容。\u{c}第二段。\n\
+        各地要认真落实安全生产责任，\u{c}\n\
+        切实\u{0}防范重大事故。\n\
+        \u{c}本通知自印发\u{1b}之日起施行\u{7f}。\u{85}\n\
+        附件：检查表\n";
+    let (document, warnings) = round_trip(text);
+    assert_eq!(
+        structure(&document),
+        [
+            "p 第一段内容。",
+            "p 第二段。",
+            "p 各地要认真落实安全生产责任，切实防范重大事故。",
+            "p 本通知自印发之日起施行。",
+            "p 附件：检查表",
+        ]
+    );
+    let located: Vec<(Option<usize>, Option<usize>, &str)> = warnings
+        .iter()
+        .filter(|w| w.message.contains("control character"))
+        .map(|w| (w.line, w.column, w.message.as_str()))
+        .collect();
+    assert_eq!(
+        located,
+        [
+            (
+                Some(3),
+                Some(3),
+                "dropped the control character U+0000 (NUL)"
+            ),
+            (
+                Some(4),
+                Some(8),
+                "dropped the control character U+001B (ESC)"
+            ),
+            (
+                Some(4),
+                Some(14),
+                "dropped the control character U+007F (DEL)"
+            ),
+            (Some(4), Some(16), "dropped the control character U+0085"),
+        ]
+    );
+    // The page break cut a sentence, so the join is reported like any other.
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.line == Some(3) && w.message.contains("joined")),
+        "{warnings:?}"
+    );
+
+    // Past twenty, one warning counts the rest.
+    let noisy = format!("{}正文。\n", "\u{0}".repeat(23) + &"\u{1}".repeat(2));
+    let (document, warnings) = round_trip(&noisy);
+    assert_eq!(structure(&document), ["p 正文。"]);
+    assert_eq!(
+        warnings
+            .iter()
+            .filter(|w| w.message.starts_with("dropped the control"))
+            .count(),
+        20
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.message == "dropped 5 more control characters: U+0000 ×3, U+0001 ×2"),
+        "{warnings:?}"
+    );
+}

@@ -29,28 +29,144 @@ enum Unit {
     Dateline(String),
 }
 
+/// Warnings about one input, each at a line (and a column where it helps).
+struct Warnings<'a> {
+    name: &'a str,
+    list: Vec<Diagnostic>,
+}
+
+impl Warnings<'_> {
+    fn at(&mut self, line: usize, message: String) {
+        self.list.push(Diagnostic {
+            line: Some(line),
+            ..Diagnostic::warning(self.name, message)
+        });
+    }
+
+    fn at_column(&mut self, line: usize, column: usize, message: String) {
+        self.list
+            .push(Diagnostic::warning(self.name, message).at(line, column));
+    }
+}
+
+/// One line of the input as the importer reads it: trimmed, without control characters,
+/// and cut at form feeds (a form feed ends the line and starts a page).
+struct Line {
+    /// The 1-based line of the file.
+    number: usize,
+    /// Empty for a blank line.
+    text: String,
+    /// A page break (a form feed) comes right before it.
+    after_break: bool,
+}
+
+/// Control characters reported one by one; the rest are counted in one warning.
+const CONTROL_REPORTED: usize = 20;
+
+/// The input's lines, with control characters dropped (each named in a warning) and form
+/// feeds taken as page breaks.
+fn read_lines(text: &str, warnings: &mut Warnings) -> Vec<Line> {
+    let mut lines = Vec::new();
+    let mut dropped = 0;
+    let mut unreported: std::collections::BTreeMap<char, usize> = Default::default();
+    let mut page_break = false;
+    let mut raws: Vec<&str> = text.split('\n').collect();
+    if text.ends_with('\n') {
+        raws.pop(); // the newline ends the last line
+    }
+    for (index, raw) in raws.into_iter().enumerate() {
+        let number = index + 1;
+        let mut piece = String::new();
+        let mut pieces = Vec::new();
+        for (column, c) in raw.chars().enumerate() {
+            match c {
+                '\u{c}' => pieces.push(std::mem::take(&mut piece)),
+                '\t' => piece.push(c),
+                c if c.is_control() => {
+                    dropped += 1;
+                    if dropped <= CONTROL_REPORTED {
+                        let what = match control_name(c) {
+                            Some(abbreviation) => format!("U+{:04X} ({abbreviation})", c as u32),
+                            None => format!("U+{:04X}", c as u32),
+                        };
+                        warnings.at_column(
+                            number,
+                            column + 1,
+                            format!("dropped the control character {what}"),
+                        );
+                    } else {
+                        *unreported.entry(c).or_default() += 1;
+                    }
+                }
+                c => piece.push(c),
+            }
+        }
+        let cut = !pieces.is_empty();
+        pieces.push(piece);
+        let last = pieces.len() - 1;
+        for (i, piece) in pieces.into_iter().enumerate() {
+            let text = piece.trim().to_owned();
+            // Only a line without form feeds can be a blank line.
+            if !text.is_empty() || !cut {
+                lines.push(Line {
+                    number,
+                    text,
+                    after_break: std::mem::take(&mut page_break),
+                });
+            }
+            if i < last {
+                page_break = true;
+            }
+        }
+    }
+    if !unreported.is_empty() {
+        let counts: Vec<String> = unreported
+            .iter()
+            .map(|(c, n)| format!("U+{:04X} ×{n}", *c as u32))
+            .collect();
+        warnings.at(
+            lines.last().map_or(1, |l| l.number),
+            format!(
+                "dropped {} more control characters: {}",
+                dropped - CONTROL_REPORTED,
+                counts.join(", ")
+            ),
+        );
+    }
+    lines
+}
+
+/// The abbreviation of a C0 control character or DEL.
+fn control_name(c: char) -> Option<&'static str> {
+    const C0: [&str; 32] = [
+        "NUL", "SOH", "STX", "ETX", "EOT", "ENQ", "ACK", "BEL", "BS", "HT", "LF", "VT", "FF", "CR",
+        "SO", "SI", "DLE", "DC1", "DC2", "DC3", "DC4", "NAK", "SYN", "ETB", "CAN", "EM", "SUB",
+        "ESC", "FS", "GS", "RS", "US",
+    ];
+    match c as u32 {
+        n @ 0..=0x1F => Some(C0[n as usize]),
+        0x7F => Some("DEL"),
+        _ => None,
+    }
+}
+
 /// Imports `text`; `name` names the input in warnings, `title` overrides the guess.
 /// A text with nothing but whitespace and continuation markers is refused.
 pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    let mut warnings = Vec::new();
-    let mut warn = |line: usize, message: String| {
-        warnings.push(Diagnostic {
-            line: Some(line),
-            ..Diagnostic::warning(name, message)
-        });
+    let mut warnings = Warnings {
+        name,
+        list: Vec::new(),
     };
+    let lines = read_lines(&text, &mut warnings);
 
     let mut furniture = Vec::new();
     let mut units: Vec<Unit> = Vec::new();
-    let lines: Vec<&str> = text.lines().collect();
-    for (index, raw) in lines.iter().enumerate() {
-        let number = index + 1;
-        let stands_alone = lines
-            .get(index + 1)
-            .is_none_or(|next| next.trim().is_empty());
-        let mut line = raw.trim_matches(|c: char| c.is_whitespace());
+    for (index, current) in lines.iter().enumerate() {
+        let number = current.number;
+        let stands_alone = lines.get(index + 1).is_none_or(|next| next.text.is_empty());
+        let mut line = current.text.as_str();
         if line.is_empty() {
             continue;
         }
@@ -65,13 +181,16 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
         if line.is_empty() {
             continue;
         }
-        let unit = classify(line, number, stands_alone, &mut warn);
+        // After a page break, an unfinished paragraph goes on, even with a short line.
+        let continues = current.after_break
+            && matches!(units.last(), Some(Unit::Paragraph { text, .. }) if !text.ends_with(TERMINAL));
+        let unit = classify(line, number, stands_alone && !continues, &mut warnings);
         // A paragraph cut by a break: the last paragraph did not end a sentence.
         if let (Unit::Paragraph { text: next, .. }, Some(Unit::Paragraph { text, line: start })) =
             (&unit, units.last_mut())
             && !text.ends_with(TERMINAL)
         {
-            warn(
+            warnings.at(
                 number,
                 format!(
                     "joined to the paragraph of line {start}, which ends without \
@@ -125,7 +244,7 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "untitled".to_owned());
-        warn(
+        warnings.at(
             1,
             format!("the text names no title; using `{stem}` (set one with --title)"),
         );
@@ -150,7 +269,7 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
             colophon: None,
             body,
         },
-        warnings,
+        warnings: warnings.list,
     })
 }
 
@@ -171,12 +290,7 @@ const SECTION_WORDS: &[&str] = &[
 ];
 
 /// `stands_alone`: a blank line or the end follows, so a short line is no cut paragraph.
-fn classify(
-    line: &str,
-    number: usize,
-    stands_alone: bool,
-    warn: &mut impl FnMut(usize, String),
-) -> Unit {
+fn classify(line: &str, number: usize, stands_alone: bool, warnings: &mut Warnings) -> Unit {
     if let Some((number_text, title)) = sidebar(line) {
         return Unit::Sidebar {
             title: title.to_owned(),
@@ -196,7 +310,7 @@ fn classify(
                 resolved: Vec::new(),
             });
         }
-        warn(
+        warnings.at(
             number,
             "a numbered line is kept as a paragraph: after the number comes a sentence or nothing"
                 .to_owned(),
@@ -205,7 +319,7 @@ fn classify(
         && line.chars().count() <= 20
         && (stands_alone || SECTION_WORDS.contains(&line))
     {
-        warn(
+        warnings.at(
             number,
             format!(
                 "a short line without sentence punctuation is taken as an unnumbered heading: {line}"
