@@ -423,3 +423,90 @@ fn form_feeds_are_page_breaks_and_control_characters_are_dropped() {
         "{warnings:?}"
     );
 }
+
+/// Four newspaper pages: a running head on each, folios in four styles, and paragraphs
+/// cut by the page breaks.
+const PAGES: &str = "人民日报 2022年11月8日 星期二\n\
+\n\
+网络空间是人类共同的活动空间，网络空间前途命运应由世界各国共同掌握。各国应该加强沟通、扩大共识、深化合作，共同构建网络空间命运共同体。\n\
+\n\
+近年来，我国积极参与网络空间国际治理，推动全球互联网治理体系改革，为\n\
+\n\
+— 1 —\n\
+\u{c}人民日报 2022年11月8日 星期二\n\
+\n\
+构建和平、安全、开放、合作、有序的网络空间贡献中国智慧。\n\
+\n\
+数字技术正以新理念、新业态、新模式全面融入人类经济、政治、文化、社会、生态文明建设各领域和全过程，给人类生产生活带来广泛而深刻的影响。\n\
+\n\
+各国应当坚持以人为本、科技向善，缩小数字鸿沟，实现共同繁荣。中国愿同各方一道推动\n\
+- 2 -\n\
+人民日报 2022年11月8日 星期二\n\
+全球数字治理\n\
+\n\
+规则的制定，让数字化发展成果更多更公平惠及各国人民。\n\
+\n\
+中国始终把自身命运与世界各国人民命运紧密相连，致力于做全球网络空间发展的建设者、贡献者和维护者，积极参与网络扶贫国际合作。\n\
+第 3 页\n\
+人民日报 2022年11月8日 星期二\n\
+打造网上文化交流平台，促进文明交流互鉴。中国积极推动网络文化交流，与世界各国分享数字化发展经验。\n\
+\n\
+互联网是人类共同的家园。无论数字技术如何创新发展，无论网络空间如何演变，各国都应\n\
+\n\
+4\n\
+\n\
+携手应对风险挑战，共同推动网络空间的和平与繁荣。\n";
+
+#[test]
+fn running_heads_and_folios_go_to_the_source_and_cut_paragraphs_are_joined() {
+    let (document, warnings) = round_trip(PAGES);
+    assert_eq!(
+        structure(&document),
+        [
+            "p 网络空间是人类共同的活动空间，网络空间前途命运应由世界各国共同掌握。各国应该加强沟通、扩大共识、深化合作，共同构建网络空间命运共同体。",
+            "p 近年来，我国积极参与网络空间国际治理，推动全球互联网治理体系改革，为构建和平、安全、开放、合作、有序的网络空间贡献中国智慧。",
+            "p 数字技术正以新理念、新业态、新模式全面融入人类经济、政治、文化、社会、生态文明建设各领域和全过程，给人类生产生活带来广泛而深刻的影响。",
+            "p 各国应当坚持以人为本、科技向善，缩小数字鸿沟，实现共同繁荣。中国愿同各方一道推动全球数字治理规则的制定，让数字化发展成果更多更公平惠及各国人民。",
+            "p 中国始终把自身命运与世界各国人民命运紧密相连，致力于做全球网络空间发展的建设者、贡献者和维护者，积极参与网络扶贫国际合作。",
+            "p 打造网上文化交流平台，促进文明交流互鉴。中国积极推动网络文化交流，与世界各国分享数字化发展经验。",
+            "p 互联网是人类共同的家园。无论数字技术如何创新发展，无论网络空间如何演变，各国都应携手应对风险挑战，共同推动网络空间的和平与繁荣。",
+        ]
+    );
+    assert_eq!(
+        document.source.as_deref(),
+        Some("人民日报 2022年11月8日 星期二；— 1 —；- 2 -；第 3 页；4")
+    );
+    let at = |line: usize, needle: &str| {
+        warnings
+            .iter()
+            .any(|w| w.line == Some(line) && w.message.contains(needle))
+    };
+    assert!(
+        at(1, "running head moved to `source` (lines 1, 8, 16, 23)"),
+        "{warnings:?}"
+    );
+    for line in [7, 15, 22, 28] {
+        assert!(at(line, "folio moved to `source`"), "{line}: {warnings:?}");
+    }
+    for line in [10, 17, 19, 30] {
+        assert!(at(line, "joined"), "{line}: {warnings:?}");
+    }
+    assert!(
+        !warnings.iter().any(|w| w.message.contains("heading")),
+        "{warnings:?}"
+    );
+}
+
+#[test]
+fn lines_that_repeat_close_together_or_only_twice_are_no_running_heads() {
+    // A slogan repeated at the top of a short notice, and a date that closes two letters.
+    let text = "坚持人民至上\n坚持人民至上\n坚持人民至上\n全文如下。\n\
+        第一封信的正文。\n某某办公室\n2022年11月7日\n\
+        第二封信的正文，写给各地的同志们，请认真阅读并转达有关要求。\n某某办公室\n2022年11月7日\n";
+    let (document, warnings) = round_trip(text);
+    assert!(document.source.is_none(), "{:?}", document.source);
+    assert!(
+        !warnings.iter().any(|w| w.message.contains("source")),
+        "{warnings:?}"
+    );
+}

@@ -150,6 +150,256 @@ fn control_name(c: char) -> Option<&'static str> {
     }
 }
 
+/// Characters of the rules around a folio: `— 3 —`, `- 3 -`, `－3－`, `·3·`.
+const FOLIO_RULES: &[char] = &['—', '–', '―', '─', '-', '－', '·', '•', '~', '～'];
+
+/// How a line reads as a page number.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Folio {
+    /// Marked as one: `— 3 —`, `第 3 页`, `3/12`, `Page 3`.
+    Marked,
+    /// A bare number, a folio only between lines of text.
+    Bare,
+}
+
+fn folio(line: &str) -> Option<Folio> {
+    let s: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    if s.chars().count() <= 4 && parse_digits(&s).is_some() {
+        return Some(Folio::Bare);
+    }
+    let number = |n: &str| parse_digits(n).or_else(|| parse_chinese_numeral(n));
+    // — 3 —
+    let inner = s.trim_start_matches(FOLIO_RULES);
+    let ruled_before = inner.len() < s.len();
+    let trimmed = inner.trim_end_matches(FOLIO_RULES);
+    if ruled_before && trimmed.len() < inner.len() && parse_digits(trimmed).is_some() {
+        return Some(Folio::Marked);
+    }
+    // 第3页, 第3页共12页, 共12页第3页, 第3/12页, 第3版
+    let separators: &[char] = &['，', ',', '/', '／', '、'];
+    let of_total = |t: &str| {
+        t.strip_prefix('共')
+            .and_then(|t| t.strip_suffix('页'))
+            .is_some_and(|n| number(n).is_some())
+    };
+    let page = |t: &str| {
+        t.strip_prefix('第')
+            .and_then(|t| t.strip_suffix('页').or_else(|| t.strip_suffix('版')))
+            .is_some_and(|n| number(n).is_some() || fraction(n).is_some())
+    };
+    if page(&s) {
+        return Some(Folio::Marked);
+    }
+    if let Some(at) = s.find("页") {
+        let (first, second) = s.split_at(at + '页'.len_utf8());
+        let second = second.trim_start_matches(separators);
+        if (page(first) && of_total(second)) || (of_total(first) && page(second)) {
+            return Some(Folio::Marked);
+        }
+    }
+    // 3/12
+    if fraction(&s).is_some_and(|(n, of)| n <= of) {
+        return Some(Folio::Marked);
+    }
+    // Page 3, page 3 of 12
+    let lower = line.trim().to_ascii_lowercase();
+    if let Some(rest) = lower.strip_prefix("page") {
+        let mut words = rest.split_whitespace();
+        let marked = match (words.next(), words.next(), words.next(), words.next()) {
+            (Some(n), None, ..) => parse_digits(n).is_some(),
+            (Some(n), Some("of"), Some(m), None) => {
+                parse_digits(n).is_some() && parse_digits(m).is_some()
+            }
+            _ => false,
+        };
+        if marked {
+            return Some(Folio::Marked);
+        }
+    }
+    None
+}
+
+/// `3/12` as (3, 12).
+fn fraction(text: &str) -> Option<(u32, u32)> {
+    let (n, of) = text.split_once(['/', '／'])?;
+    Some((parse_digits(n)?, parse_digits(of)?))
+}
+
+/// Running heads are at most this long.
+const RUNNING_HEAD_CHARS: usize = 40;
+/// Text between two repeats of a running head: about a page, not a few lines.
+const PAGE_CHARS: usize = 80;
+const PAGE_LINES: usize = 2;
+
+/// The comparison key of a possible running head: without spaces, and with each run of
+/// digits as `#`, since a head often carries the page number. `None` for a line that is
+/// structure or text rather than furniture.
+fn running_head_key(line: &str) -> Option<String> {
+    let count = line.chars().count();
+    let candidate = (2..=RUNNING_HEAD_CHARS).contains(&count)
+        && !line.ends_with([
+            '。', '！', '？', '；', '，', '、', '…', '.', '!', '?', ';', ',',
+        ])
+        && numbered(line).is_none()
+        && sidebar(line).is_none()
+        && !SECTION_WORDS.contains(&line)
+        && !is_dateline(line)
+        && folio(line).is_none()
+        && split_continuation_marker(line).is_none();
+    if !candidate {
+        return None;
+    }
+    let mut key = String::new();
+    for c in line.chars().filter(|c| !c.is_whitespace()) {
+        if is_digit(c) {
+            if !key.ends_with('#') {
+                key.push('#');
+            }
+        } else {
+            key.push(c);
+        }
+    }
+    Some(key)
+}
+
+/// Moves folios and running heads (a line repeated three or more times about a page
+/// apart) out of `lines` into `furniture`, each reported. The line after one is on a new
+/// page, so a paragraph cut there is joined across it.
+fn remove_page_furniture(
+    lines: Vec<Line>,
+    furniture: &mut Vec<(usize, String)>,
+    warnings: &mut Warnings,
+) -> Vec<Line> {
+    let content: Vec<usize> = (0..lines.len())
+        .filter(|&i| !lines[i].text.is_empty())
+        .collect();
+    let table_row = |i: usize| table_cells(&lines[i].text).is_some();
+    let mut dropped = vec![false; lines.len()];
+
+    for (k, &i) in content.iter().enumerate() {
+        let before = k.checked_sub(1).map(|k| content[k]);
+        let after = content.get(k + 1).copied();
+        let is_text = |j: Option<usize>| {
+            j.is_none_or(|j| folio(&lines[j].text) != Some(Folio::Bare) && !table_row(j))
+        };
+        let is_folio = match folio(&lines[i].text) {
+            Some(Folio::Marked) => true,
+            // A number alone between lines of text, not a cell of a table typed a
+            // value a line.
+            Some(Folio::Bare) => {
+                (before.is_some() || after.is_some()) && is_text(before) && is_text(after)
+            }
+            None => false,
+        };
+        if is_folio {
+            dropped[i] = true;
+            warnings.at(
+                lines[i].number,
+                format!("folio moved to `source`: {}", lines[i].text),
+            );
+            furniture.push((lines[i].number, lines[i].text.clone()));
+        }
+    }
+
+    let mut repeats: std::collections::HashMap<String, Vec<usize>> = Default::default();
+    for (k, &i) in content.iter().enumerate() {
+        if dropped[i] {
+            continue;
+        }
+        // The head row of tables repeated through a report is no running head.
+        if table_row(i) && content.get(k + 1).is_some_and(|&j| table_row(j)) {
+            continue;
+        }
+        if let Some(key) = running_head_key(&lines[i].text) {
+            repeats.entry(key).or_default().push(i);
+        }
+    }
+    let mut heads: Vec<Vec<usize>> = repeats
+        .into_values()
+        .filter(|at| {
+            at.len() >= 3
+                && at.windows(2).all(|pair| {
+                    let between = (pair[0] + 1..pair[1])
+                        .filter(|&j| !dropped[j] && !lines[j].text.is_empty());
+                    let (count, chars) = between.fold((0, 0), |(n, c), j| {
+                        (n + 1, c + lines[j].text.chars().count())
+                    });
+                    count >= PAGE_LINES && chars >= PAGE_CHARS
+                })
+        })
+        .collect();
+    heads.sort();
+    for at in heads {
+        let numbers: Vec<String> = at.iter().map(|&i| lines[i].number.to_string()).collect();
+        warnings.at(
+            lines[at[0]].number,
+            format!(
+                "running head moved to `source` (lines {}): {}",
+                numbers.join(", "),
+                lines[at[0]].text
+            ),
+        );
+        for i in at {
+            dropped[i] = true;
+            furniture.push((lines[i].number, lines[i].text.clone()));
+        }
+    }
+
+    let mut kept = Vec::with_capacity(lines.len());
+    let mut page_break = false;
+    for (line, dropped) in lines.into_iter().zip(dropped) {
+        if dropped {
+            page_break = true;
+        } else if line.text.is_empty() {
+            kept.push(line);
+        } else {
+            kept.push(Line {
+                after_break: line.after_break || std::mem::take(&mut page_break),
+                ..line
+            });
+        }
+    }
+    kept
+}
+
+/// The cells of a table row typed with spaces: text cut by tabs or runs of two or more
+/// spaces into at least two cells of at most 40 characters each.
+fn table_cells(line: &str) -> Option<Vec<&str>> {
+    let mut cells = Vec::new();
+    let mut rest = line.trim();
+    while !rest.is_empty() {
+        let gap = gap_at(rest);
+        let (cell, after) = match gap {
+            Some((start, end)) => (&rest[..start], &rest[end..]),
+            None => (rest, ""),
+        };
+        cells.push(cell);
+        rest = after;
+    }
+    (cells.len() >= 2 && cells.iter().all(|c| c.chars().count() <= 40)).then_some(cells)
+}
+
+/// The first gap between cells: a tab or two or more spaces (ASCII or ideographic).
+fn gap_at(text: &str) -> Option<(usize, usize)> {
+    let mut start = None;
+    let mut width = 0;
+    let mut tab = false;
+    for (at, c) in text.char_indices() {
+        if c == ' ' || c == '\u{3000}' || c == '\t' {
+            start.get_or_insert(at);
+            width += 1;
+            tab |= c == '\t';
+        } else if let Some(begin) = start {
+            if width >= 2 || tab {
+                return Some((begin, at));
+            }
+            start = None;
+            width = 0;
+        }
+    }
+    None
+}
+
 /// Imports `text`; `name` names the input in warnings, `title` overrides the guess.
 /// A text with nothing but whitespace and continuation markers is refused.
 pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported, Diagnostic> {
@@ -160,9 +410,12 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
         list: Vec::new(),
     };
     let lines = read_lines(&text, &mut warnings);
-
     let mut furniture = Vec::new();
+    let lines = remove_page_furniture(lines, &mut furniture, &mut warnings);
+
     let mut units: Vec<Unit> = Vec::new();
+    // A continuation marker alone on its line is a page break too.
+    let mut page_break = false;
     for (index, current) in lines.iter().enumerate() {
         let number = current.number;
         let stands_alone = lines.get(index + 1).is_none_or(|next| next.text.is_empty());
@@ -170,19 +423,21 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
         if line.is_empty() {
             continue;
         }
+        let after_break = std::mem::take(&mut page_break) || current.after_break;
         while let Some((marker, rest)) = split_continuation_marker(line) {
-            furniture.push(marker.to_owned());
+            furniture.push((number, marker.to_owned()));
             line = rest;
         }
         if let Some((rest, marker)) = split_trailing_marker(line) {
-            furniture.push(marker.to_owned());
+            furniture.push((number, marker.to_owned()));
             line = rest;
         }
         if line.is_empty() {
+            page_break = true;
             continue;
         }
         // After a page break, an unfinished paragraph goes on, even with a short line.
-        let continues = current.after_break
+        let continues = after_break
             && matches!(units.last(), Some(Unit::Paragraph { text, .. }) if !text.ends_with(TERMINAL));
         let unit = classify(line, number, stands_alone && !continues, &mut warnings);
         // A paragraph cut by a break: the last paragraph did not end a sentence.
@@ -260,7 +515,7 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
             authors: Vec::new(),
             date: None,
             lang: LanguageTag::default(),
-            source: (!furniture.is_empty()).then(|| furniture.join("；")),
+            source: source(furniture),
             identifier: None,
             layout: DEFAULT_LAYOUT.to_owned(),
             paper: None,
@@ -271,6 +526,17 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
         },
         warnings: warnings.list,
     })
+}
+
+/// The furniture in the order of the text, each text once.
+fn source(mut furniture: Vec<(usize, String)>) -> Option<String> {
+    furniture.sort_by_key(|(line, _)| *line);
+    let mut seen = std::collections::HashSet::new();
+    let texts: Vec<String> = furniture
+        .into_iter()
+        .filter_map(|(_, text)| seen.insert(text.clone()).then_some(text))
+        .collect();
+    (!texts.is_empty()).then(|| texts.join("；"))
 }
 
 /// Unnumbered headings of official documents, recognised wherever they stand.
@@ -478,4 +744,48 @@ fn parse_digits(text: &str) -> Option<u32> {
         .parse()
         .ok()
         .filter(|&n| n >= 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folios_in_their_usual_forms() {
+        for marked in [
+            "— 3 —",
+            "- 3 -",
+            "－3－",
+            "–12–",
+            "·3·",
+            "第 3 页",
+            "第三页",
+            "第3页 共12页",
+            "第 3 页，共 12 页",
+            "共12页 第3页",
+            "第3/12页",
+            "3/12",
+            "3 / 12",
+            "Page 3",
+            "page 3 of 12",
+            "第3版",
+        ] {
+            assert!(folio(marked) == Some(Folio::Marked), "{marked}");
+        }
+        for bare in ["3", "１２", "120"] {
+            assert!(folio(bare) == Some(Folio::Bare), "{bare}");
+        }
+        for text in [
+            "——",
+            "12/3",
+            "-3",
+            "第3条",
+            "3、总则",
+            "12345",
+            "2022年",
+            "3/12号",
+        ] {
+            assert!(folio(text).is_none(), "{text}");
+        }
+    }
 }
