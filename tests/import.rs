@@ -510,3 +510,53 @@ fn lines_that_repeat_close_together_or_only_twice_are_no_running_heads() {
         "{warnings:?}"
     );
 }
+
+#[test]
+fn tables_typed_with_spaces_keep_their_rows() {
+    let text = "2022年前三季度主要产品产量和销售额如下：\n\
+        项目          产量（万吨）    金额（亿元）    同比增长\n\
+        粮食          12000           3500            2.1%\n\
+        钢材          8000            4200            -1.5%\n\
+        \n\
+        合计          20000           7700            0.6%\n\
+        以上数据均为初步核算数，最终数据以统计年鉴为准。\n\
+        \n\
+        各地报送情况\n\
+        地区\t报送单位\t完成情况\n\
+        北京市\t12\t已完成\n\
+        上海市\t9\t部分完成\n\
+        联系人：张三    电话：010-12345678\n";
+    let (document, warnings) = round_trip(text);
+    assert_eq!(
+        structure(&document),
+        [
+            "p 2022年前三季度主要产品产量和销售额如下：",
+            "p 项目          产量（万吨）    金额（亿元）    同比增长\n\
+             粮食          12000           3500            2.1%\n\
+             钢材          8000            4200            -1.5%\n\
+             合计          20000           7700            0.6%",
+            "p 以上数据均为初步核算数，最终数据以统计年鉴为准。",
+            "p 各地报送情况",
+            "p 地区\t报送单位\t完成情况\n北京市\t12\t已完成\n上海市\t9\t部分完成",
+            "p 联系人：张三    电话：010-12345678",
+        ]
+    );
+    let tables: Vec<(Option<usize>, &str)> = warnings
+        .iter()
+        .filter(|w| w.message.contains("table"))
+        .map(|w| (w.line, w.message.as_str()))
+        .collect();
+    assert_eq!(
+        tables,
+        [
+            (
+                Some(2),
+                "lines 2–6 look like a table typed with spaces: kept as one paragraph, a row a line"
+            ),
+            (
+                Some(10),
+                "lines 10–12 look like a table typed with spaces: kept as one paragraph, a row a line"
+            ),
+        ]
+    );
+}

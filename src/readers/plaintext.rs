@@ -23,10 +23,18 @@ const TERMINAL: &[char] = &[
 const SENTENCE: &[char] = &['，', '。', '；', '：', '！', '？', ',', ';', ':', '!', '?'];
 
 enum Unit {
-    Paragraph { text: String, line: usize },
+    Paragraph {
+        text: String,
+        line: usize,
+    },
     Heading(Heading),
-    Sidebar { title: String, number: u32 },
+    Sidebar {
+        title: String,
+        number: u32,
+    },
     Dateline(String),
+    /// Rows of a table typed with spaces, a row a line.
+    Table(String),
 }
 
 /// Warnings about one input, each at a line (and a column where it helps).
@@ -362,6 +370,43 @@ fn remove_page_furniture(
     kept
 }
 
+/// Tables typed with spaces: runs of two or more table rows (blank lines between them
+/// allowed), as the first and last index in `lines`.
+fn find_tables(lines: &[Line]) -> Vec<(usize, usize)> {
+    let mut tables = Vec::new();
+    // First and last line, rows, and whether the cells are cut by tabs: a row cut the
+    // other way starts another table.
+    let mut run: Option<(usize, usize, usize, bool)> = None;
+    let mut close = |run: Option<(usize, usize, usize, bool)>| {
+        if let Some((first, last, rows, _)) = run
+            && rows >= 2
+        {
+            tables.push((first, last));
+        }
+    };
+    for (index, line) in lines.iter().enumerate() {
+        if line.text.is_empty() {
+            continue;
+        }
+        if table_cells(&line.text).is_some() {
+            let tabs = line.text.contains('\t');
+            match run {
+                Some((first, _, rows, same)) if same == tabs => {
+                    run = Some((first, index, rows + 1, tabs));
+                }
+                _ => {
+                    close(run.take());
+                    run = Some((index, index, 1, tabs));
+                }
+            }
+            continue;
+        }
+        close(run.take());
+    }
+    close(run);
+    tables
+}
+
 /// The cells of a table row typed with spaces: text cut by tabs or runs of two or more
 /// spaces into at least two cells of at most 40 characters each.
 fn table_cells(line: &str) -> Option<Vec<&str>> {
@@ -414,13 +459,33 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
     let lines = remove_page_furniture(lines, &mut furniture, &mut warnings);
 
     let mut units: Vec<Unit> = Vec::new();
+    let tables = find_tables(&lines);
+    let mut table_end = None;
     // A continuation marker alone on its line is a page break too.
     let mut page_break = false;
     for (index, current) in lines.iter().enumerate() {
         let number = current.number;
         let stands_alone = lines.get(index + 1).is_none_or(|next| next.text.is_empty());
         let mut line = current.text.as_str();
-        if line.is_empty() {
+        if line.is_empty() || table_end.is_some_and(|end| index <= end) {
+            continue;
+        }
+        if let Some(&(_, end)) = tables.iter().find(|(start, _)| *start == index) {
+            let rows: Vec<&str> = lines[index..=end]
+                .iter()
+                .filter(|l| !l.text.is_empty())
+                .map(|l| l.text.as_str())
+                .collect();
+            warnings.at(
+                number,
+                format!(
+                    "lines {number}–{} look like a table typed with spaces: kept as one \
+                     paragraph, a row a line",
+                    lines[end].number
+                ),
+            );
+            units.push(Unit::Table(rows.join("\n")));
+            table_end = Some(end);
             continue;
         }
         let after_break = std::mem::take(&mut page_break) || current.after_break;
@@ -470,11 +535,12 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
             Unit::Paragraph { text, .. } => body.push(Block::Paragraph(text)),
             Unit::Heading(heading) => body.push(Block::Heading(heading)),
             Unit::Dateline(text) => body.push(Block::Dateline(text)),
+            Unit::Table(text) => body.push(Block::Paragraph(text)),
             Unit::Sidebar { title, number } => {
-                // The panel holds the paragraph that follows it.
+                // The panel holds the paragraph (or table) that follows it.
                 let mut panel = Vec::new();
-                if let Some(Unit::Paragraph { .. }) = iter.peek()
-                    && let Some(Unit::Paragraph { text, .. }) = iter.next()
+                if let Some(Unit::Paragraph { .. } | Unit::Table(_)) = iter.peek()
+                    && let Some(Unit::Paragraph { text, .. } | Unit::Table(text)) = iter.next()
                 {
                     panel.push(Block::Paragraph(text));
                 }
