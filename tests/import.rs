@@ -123,7 +123,8 @@ fn synthetic_text_with_every_pattern() {
             "p 这一段在版面上被切断了。",
             "h3 2.第二条",
             "h4 （1）细目",
-            "h5 ①圆圈细目",
+            // ① and ② follow each other and ② is a sentence: list items, not headings.
+            "p ①圆圈细目",
             "p ②圆圈编号的一句话。",
             "panel 7 示例专栏",
             "p 专栏的正文。",
@@ -147,6 +148,12 @@ fn synthetic_text_with_every_pattern() {
     assert!(
         lines_warned.contains(&12),
         "a circled number before a sentence is reported: {warnings:?}"
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.line == Some(11) && w.message.contains("list item")),
+        "{warnings:?}"
     );
 }
 
@@ -559,4 +566,88 @@ fn tables_typed_with_spaces_keep_their_rows() {
             ),
         ]
     );
+}
+
+#[test]
+fn numbered_runs_that_read_as_lists_stay_paragraphs_and_every_guess_is_reported() {
+    let text = "为进一步做好安全生产工作，现提出以下要求。\n\
+        主要措施包括以下几项：\n\
+        1. 加强组织领导\n\
+        2. 完善规章制度\n\
+        3. 强化监督检查\n\
+        各地要结合实际，认真抓好落实。\n\
+        一、总体要求\n\
+        （1）坚持人民至上\n\
+        （2）坚持系统观念\n\
+        二、主要任务\n\
+        （1）加快发展数字经济\n\
+        各地要加大投入，推动数字技术和实体经济深度融合。\n\
+        （2）推进产业转型升级\n\
+        要加快传统产业改造提升。\n\
+        三、工作要求\n\
+        （一）提高认识\n\
+        1.统一思想\n\
+        2.狠抓落实，确保各项任务按期完成。\n\
+        现将有关事项通知如下：\n\
+        四、保障措施\n\
+        各有关部门要密切配合。\n";
+    let (document, warnings) = round_trip(text);
+    assert_eq!(
+        structure(&document),
+        [
+            "p 为进一步做好安全生产工作，现提出以下要求。",
+            "p 主要措施包括以下几项：",
+            "p 1. 加强组织领导",
+            "p 2. 完善规章制度",
+            "p 3. 强化监督检查",
+            "p 各地要结合实际，认真抓好落实。",
+            "h1 一、总体要求",
+            "p （1）坚持人民至上",
+            "p （2）坚持系统观念",
+            "h1 二、主要任务",
+            "h4 （1）加快发展数字经济",
+            "p 各地要加大投入，推动数字技术和实体经济深度融合。",
+            "h4 （2）推进产业转型升级",
+            "p 要加快传统产业改造提升。",
+            "h1 三、工作要求",
+            "h2 （一）提高认识",
+            "p 1.统一思想",
+            "p 2.狠抓落实，确保各项任务按期完成。",
+            "p 现将有关事项通知如下：",
+            "h1 四、保障措施",
+            "p 各有关部门要密切配合。",
+        ]
+    );
+    let at = |line: usize, needle: &str| {
+        warnings
+            .iter()
+            .any(|w| w.line == Some(line) && w.message.contains(needle))
+    };
+    for line in [3, 4, 5] {
+        assert!(
+            at(line, "may be a list item (after a line ending in ：)"),
+            "{line}: {warnings:?}"
+        );
+    }
+    for line in [8, 9] {
+        assert!(
+            at(
+                line,
+                "may be a list item (level 4 under the level-1 heading of line 7)"
+            ),
+            "{line}: {warnings:?}"
+        );
+    }
+    assert!(at(
+        11,
+        "an orphan level: a level-4 heading under the level-1 heading of line 10"
+    ));
+    assert!(at(13, "an orphan level"), "{warnings:?}");
+    for line in [17, 18] {
+        assert!(
+            at(line, "may be a list item (its run holds sentences)"),
+            "{warnings:?}"
+        );
+    }
+    assert!(at(20, "though the line before ends in ："), "{warnings:?}");
 }

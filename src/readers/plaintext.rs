@@ -23,11 +23,20 @@ const TERMINAL: &[char] = &[
 const SENTENCE: &[char] = &['，', '。', '；', '：', '！', '？', ',', ';', ':', '!', '?'];
 
 enum Unit {
+    /// `standalone`: neither joined to the paragraph before nor continued by the next line.
     Paragraph {
         text: String,
         line: usize,
+        standalone: bool,
     },
-    Heading(Heading),
+    /// A line that starts with a heading number: a heading or, if the evidence says so,
+    /// a list item or a sentence (a paragraph). Decided once all lines are read.
+    Numbered {
+        text: String,
+        line: usize,
+    },
+    /// An unnumbered heading, at its line.
+    Heading(Heading, usize),
     Sidebar {
         title: String,
         number: u32,
@@ -502,13 +511,15 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
             continue;
         }
         // After a page break, an unfinished paragraph goes on, even with a short line.
-        let continues = after_break
-            && matches!(units.last(), Some(Unit::Paragraph { text, .. }) if !text.ends_with(TERMINAL));
+        let continues = after_break && units.last_mut().and_then(open_paragraph).is_some();
         let unit = classify(line, number, stands_alone && !continues, &mut warnings);
         // A paragraph cut by a break: the last paragraph did not end a sentence.
-        if let (Unit::Paragraph { text: next, .. }, Some(Unit::Paragraph { text, line: start })) =
-            (&unit, units.last_mut())
-            && !text.ends_with(TERMINAL)
+        if let Unit::Paragraph {
+            text: next,
+            standalone: false,
+            ..
+        } = &unit
+            && let Some((text, start)) = units.last_mut().and_then(open_paragraph)
         {
             warnings.at(
                 number,
@@ -528,12 +539,14 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
         units.push(unit);
     }
 
+    let units = decide_numbered(units, &mut warnings);
     let mut body = Vec::new();
     let mut iter = units.into_iter().peekable();
     while let Some(unit) = iter.next() {
         match unit {
             Unit::Paragraph { text, .. } => body.push(Block::Paragraph(text)),
-            Unit::Heading(heading) => body.push(Block::Heading(heading)),
+            Unit::Numbered { text, .. } => body.push(Block::Paragraph(text)),
+            Unit::Heading(heading, _) => body.push(Block::Heading(heading)),
             Unit::Dateline(text) => body.push(Block::Dateline(text)),
             Unit::Table(text) => body.push(Block::Paragraph(text)),
             Unit::Sidebar { title, number } => {
@@ -590,7 +603,11 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
             colophon: None,
             body,
         },
-        warnings: warnings.list,
+        warnings: {
+            let mut list = warnings.list;
+            list.sort_by_key(|w| (w.line, w.column));
+            list
+        },
     })
 }
 
@@ -632,22 +649,13 @@ fn classify(line: &str, number: usize, stands_alone: bool, warnings: &mut Warnin
     if is_dateline(line) {
         return Unit::Dateline(line.to_owned());
     }
-    if let Some((level, value, rest)) = numbered(line) {
-        if is_heading_text(rest) {
-            return Unit::Heading(Heading {
-                text: rest.to_owned(),
-                level,
-                number: Some(value),
-                numbered: true,
-                resolved: Vec::new(),
-            });
-        }
-        warnings.at(
-            number,
-            "a numbered line is kept as a paragraph: after the number comes a sentence or nothing"
-                .to_owned(),
-        );
-    } else if is_heading_text(line)
+    if numbered(line).is_some() {
+        return Unit::Numbered {
+            text: line.to_owned(),
+            line: number,
+        };
+    }
+    if is_heading_text(line)
         && line.chars().count() <= 20
         && (stands_alone || SECTION_WORDS.contains(&line))
     {
@@ -657,18 +665,157 @@ fn classify(line: &str, number: usize, stands_alone: bool, warnings: &mut Warnin
                 "a short line without sentence punctuation is taken as an unnumbered heading: {line}"
             ),
         );
-        return Unit::Heading(Heading {
-            text: line.to_owned(),
-            level: 1,
-            number: None,
-            numbered: false,
-            resolved: Vec::new(),
-        });
+        return Unit::Heading(
+            Heading {
+                text: line.to_owned(),
+                level: 1,
+                number: None,
+                numbered: false,
+                resolved: Vec::new(),
+            },
+            number,
+        );
     }
     Unit::Paragraph {
         text: line.to_owned(),
         line: number,
+        standalone: false,
     }
+}
+
+/// The text and first line of `unit` if it is a paragraph the next line may continue:
+/// one that ends without terminal punctuation.
+fn open_paragraph(unit: &mut Unit) -> Option<(&mut String, usize)> {
+    let (text, line) = match unit {
+        Unit::Paragraph {
+            text,
+            line,
+            standalone: false,
+        } => (text, *line),
+        // A numbered sentence, not a heading.
+        Unit::Numbered { text, line } if !is_numbered_heading(text) => (text, *line),
+        _ => return None,
+    };
+    (!text.ends_with(TERMINAL)).then_some((text, line))
+}
+
+/// A numbered line whose text after the number reads as a heading.
+fn is_numbered_heading(line: &str) -> bool {
+    numbered(line).is_some_and(|(_, _, rest)| is_heading_text(rest))
+}
+
+/// Numbered lines as headings, or as paragraphs where the evidence says they are list
+/// items: a run of them (1., 2., … with nothing between) that follows a line ending in
+/// `：`, that holds sentences, or that skips a level under its heading (`（1）` under `一、`
+/// with no `（一）`). Every such guess is reported.
+fn decide_numbered(units: Vec<Unit>, warnings: &mut Warnings) -> Vec<Unit> {
+    let mut out: Vec<Unit> = Vec::with_capacity(units.len());
+    // The level and line of each heading so far.
+    let mut headings: Vec<(u8, usize)> = Vec::new();
+    let mut units = units.into_iter().peekable();
+    while let Some(unit) = units.next() {
+        let Unit::Numbered { text, line } = unit else {
+            if let Unit::Heading(heading, line) = &unit {
+                headings.push((heading.level, *line));
+            }
+            out.push(unit);
+            continue;
+        };
+        let Some((level, first, _)) = numbered(&text) else {
+            continue; // classify made it Numbered for its number
+        };
+        // The run: siblings numbered one after the other with nothing between.
+        let mut run = vec![(text, line)];
+        let mut value = first;
+        while let Some(Unit::Numbered { text, .. }) = units.peek()
+            && numbered(text).is_some_and(|(l, v, _)| l == level && Some(v) == value.checked_add(1))
+            && let Some(Unit::Numbered { text, line }) = units.next()
+        {
+            value += 1;
+            run.push((text, line));
+        }
+        let intro =
+            matches!(out.last(), Some(Unit::Paragraph { text, .. }) if text.ends_with(['：', ':']));
+        let sentences = run.iter().any(|(text, _)| !is_numbered_heading(text));
+        let orphan = |headings: &[(u8, usize)]| {
+            headings
+                .iter()
+                .rev()
+                .find(|(l, _)| *l < level)
+                .copied()
+                .filter(|(l, _)| l + 1 < level)
+        };
+
+        if run.len() >= 2 && (intro || sentences || orphan(&headings).is_some()) {
+            let why = match orphan(&headings) {
+                _ if intro => "after a line ending in ：".to_owned(),
+                _ if sentences => "its run holds sentences".to_owned(),
+                Some((l, at)) => format!("level {level} under the level-{l} heading of line {at}"),
+                None => String::new(),
+            };
+            for (text, line) in run {
+                warnings.at(
+                    line,
+                    format!("may be a list item ({why}): kept as a paragraph with its number"),
+                );
+                out.push(Unit::Paragraph {
+                    text,
+                    line,
+                    standalone: true,
+                });
+            }
+            continue;
+        }
+        for (index, (text, line)) in run.into_iter().enumerate() {
+            let Some((level, value, rest)) = numbered(&text) else {
+                continue;
+            };
+            if !is_heading_text(rest) {
+                warnings.at(
+                    line,
+                    "a numbered line is kept as a paragraph: after the number comes a \
+                     sentence or nothing"
+                        .to_owned(),
+                );
+                out.push(Unit::Paragraph {
+                    text,
+                    line,
+                    standalone: true,
+                });
+                continue;
+            }
+            if intro && index == 0 {
+                warnings.at(
+                    line,
+                    format!(
+                        "taken as a level-{level} heading, though the line before ends in ：: \
+                         it may be a list item"
+                    ),
+                );
+            }
+            if let Some((l, at)) = orphan(&headings) {
+                warnings.at(
+                    line,
+                    format!(
+                        "an orphan level: a level-{level} heading under the level-{l} heading \
+                         of line {at}, with no level between (or a list item)"
+                    ),
+                );
+            }
+            headings.push((level, line));
+            out.push(Unit::Heading(
+                Heading {
+                    text: rest.to_owned(),
+                    level,
+                    number: Some(value),
+                    numbered: true,
+                    resolved: Vec::new(),
+                },
+                line,
+            ));
+        }
+    }
+    out
 }
 
 fn is_heading_text(text: &str) -> bool {
