@@ -651,3 +651,86 @@ fn numbered_runs_that_read_as_lists_stay_paragraphs_and_every_guess_is_reported(
     }
     assert!(at(20, "though the line before ends in ："), "{warnings:?}");
 }
+
+#[test]
+fn notices_keep_title_addressee_and_closing_apart() {
+    // One line per paragraph, as notices are often published.
+    let notice = "国务院办公厅关于印发某某管理办法的通知\n\
+        国办发〔2022〕38号\n\
+        各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n\
+        《某某管理办法》已经国务院同意，现印发给你们，请认真贯彻执行。\n\
+        各地要按照党中央、国务院决策部署，认真做好以下\n\
+        工作：\n\
+        一是压实责任。二是加强督查。\n\
+        国务院办公厅\n\
+        2022年11月7日\n\
+        （此件公开发布）\n";
+    let (document, warnings) = round_trip(notice);
+    assert_eq!(
+        structure(&document),
+        [
+            "p 国务院办公厅关于印发某某管理办法的通知",
+            "p 国办发〔2022〕38号",
+            "p 各省、自治区、直辖市人民政府，国务院各部委、各直属机构：",
+            "p 《某某管理办法》已经国务院同意，现印发给你们，请认真贯彻执行。",
+            // Broken off mid-sentence, so the line ending in ： goes on with it.
+            "p 各地要按照党中央、国务院决策部署，认真做好以下工作：",
+            "p 一是压实责任。二是加强督查。",
+            "p 国务院办公厅",
+            "p 2022年11月7日",
+            "p （此件公开发布）",
+        ]
+    );
+    let at = |line: usize, needle: &str| {
+        warnings
+            .iter()
+            .any(|w| w.line == Some(line) && w.message.contains(needle))
+    };
+    assert!(at(1, "the document's title"), "{warnings:?}");
+    assert!(
+        at(8, "lines 8–9 taken as the closing (issuer and date)"),
+        "{warnings:?}"
+    );
+    assert!(at(6, "joined"), "{warnings:?}");
+
+    // Blank lines between paragraphs, two issuers, and a date in Chinese numerals.
+    let spaced = "各市、县人民政府，省政府各部门：\n\n\
+        现将有关事项通知如下：\n\n\
+        一、切实保障群众生活\n\n\
+        各地要做好困难群众基本生活保障工作。\n\n\
+        附件：值班安排表\n\n\
+        省应急管理厅\n\n\
+        省财政厅\n\n\
+        二〇二二年十二月二十日\n";
+    let (document, warnings) = round_trip(spaced);
+    assert_eq!(
+        structure(&document),
+        [
+            "p 各市、县人民政府，省政府各部门：",
+            "p 现将有关事项通知如下：",
+            "h1 一、切实保障群众生活",
+            "p 各地要做好困难群众基本生活保障工作。",
+            "p 附件：值班安排表",
+            "p 省应急管理厅",
+            "p 省财政厅",
+            "p 二〇二二年十二月二十日",
+        ]
+    );
+    assert!(
+        !warnings
+            .iter()
+            .any(|w| w.message.contains("unnumbered heading")),
+        "{warnings:?}"
+    );
+
+    // A date is never a heading, wherever it stands.
+    let (document, _) = round_trip("会议纪要\n\n2022年11月7日 星期一\n\n会议听取了汇报。\n");
+    assert_eq!(
+        structure(&document),
+        [
+            "h1 会议纪要",
+            "p 2022年11月7日 星期一",
+            "p 会议听取了汇报。"
+        ]
+    );
+}

@@ -469,6 +469,19 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
 
     let mut units: Vec<Unit> = Vec::new();
     let tables = find_tables(&lines);
+    let closing = find_closing(&lines, &tables);
+    if let (Some(&first), Some(&last)) = (closing.first(), closing.last())
+        && closing.len() > 1
+    {
+        warnings.at(
+            lines[first].number,
+            format!(
+                "lines {}–{} taken as the closing (issuer and date): kept as paragraphs",
+                lines[first].number, lines[last].number
+            ),
+        );
+    }
+    let top = top_line(&lines);
     let mut table_end = None;
     // A continuation marker alone on its line is a page break too.
     let mut page_break = false;
@@ -512,7 +525,20 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
         }
         // After a page break, an unfinished paragraph goes on, even with a short line.
         let continues = after_break && units.last_mut().and_then(open_paragraph).is_some();
-        let unit = classify(line, number, stands_alone && !continues, &mut warnings);
+        let role = if closing.contains(&index) {
+            Role::Closing
+        } else if top == Some(index) {
+            Role::Top
+        } else {
+            Role::Body
+        };
+        let unit = classify(
+            line,
+            number,
+            stands_alone && !continues,
+            role,
+            &mut warnings,
+        );
         // A paragraph cut by a break: the last paragraph did not end a sentence.
         if let Unit::Paragraph {
             text: next,
@@ -520,6 +546,9 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
             ..
         } = &unit
             && let Some((text, start)) = units.last_mut().and_then(open_paragraph)
+            // A line ending in ： (an addressee, a list's lead) starts a block, unless the
+            // paragraph before broke off mid-sentence.
+            && (!next.ends_with(['：', ':']) || is_mid_sentence(text))
         {
             warnings.at(
                 number,
@@ -638,8 +667,33 @@ const SECTION_WORDS: &[&str] = &[
     "目录",
 ];
 
+/// What a line is by where it stands.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Body,
+    /// The first line, which reads as the document's title.
+    Top,
+    /// The issuer or the date that close the document.
+    Closing,
+}
+
 /// `stands_alone`: a blank line or the end follows, so a short line is no cut paragraph.
-fn classify(line: &str, number: usize, stands_alone: bool, warnings: &mut Warnings) -> Unit {
+fn classify(
+    line: &str,
+    number: usize,
+    stands_alone: bool,
+    role: Role,
+    warnings: &mut Warnings,
+) -> Unit {
+    let standalone = |line: &str| Unit::Paragraph {
+        text: line.to_owned(),
+        line: number,
+        standalone: true,
+    };
+    if role == Role::Closing || is_date_line(line) || is_document_number(line) {
+        return standalone(line);
+    }
+
     if let Some((number_text, title)) = sidebar(line) {
         return Unit::Sidebar {
             title: title.to_owned(),
@@ -676,11 +730,160 @@ fn classify(line: &str, number: usize, stands_alone: bool, warnings: &mut Warnin
             number,
         );
     }
+    if role == Role::Top {
+        warnings.at(
+            number,
+            "kept apart from the next line: it reads as the document's title".to_owned(),
+        );
+        return standalone(line);
+    }
     Unit::Paragraph {
         text: line.to_owned(),
         line: number,
         standalone: false,
     }
+}
+
+/// Text that broke off inside a sentence: it holds a comma or semicolon, or ends in `、`.
+fn is_mid_sentence(text: &str) -> bool {
+    text.contains(['，', ',', '；', ';']) || text.ends_with('、')
+}
+
+/// A line that may be a title or subtitle: short, without sentence punctuation, and
+/// nothing else the importer knows (a number, a date, a section name, a table row …).
+fn is_title_like(line: &str) -> bool {
+    is_heading_text(line)
+        && numbered(line).is_none()
+        && sidebar(line).is_none()
+        && !is_dateline(line)
+        && !is_date_line(line)
+        && !is_document_number(line)
+        && !SECTION_WORDS.contains(&line)
+        && table_cells(line).is_none()
+        && folio(line).is_none()
+}
+
+/// The first line of text if it reads as the document's title: title-like, after nothing
+/// but a document number (`国办发〔2022〕38号`), not the continuation of another page
+/// (`（上接第十版）`), and with more text after it.
+fn top_line(lines: &[Line]) -> Option<usize> {
+    let mut content = (0..lines.len()).filter(|&i| !lines[i].text.is_empty());
+    let mut first = content.next()?;
+    if is_document_number(&lines[first].text) {
+        first = content.next()?;
+    }
+    content.next()?;
+    let text = &lines[first].text;
+    (split_continuation_marker(text).is_none() && is_title_like(text)).then_some(first)
+}
+
+/// The lines that close the document: a date line (`2022年11月7日`), followed by nothing
+/// but notes in parentheses (`（此件公开发布）`), and the issuer lines right above it (up to
+/// four short lines without sentence punctuation). Indices in `lines`, in order; empty if
+/// the text does not end so.
+fn find_closing(lines: &[Line], tables: &[(usize, usize)]) -> Vec<usize> {
+    let in_table = |i: usize| {
+        tables
+            .iter()
+            .any(|&(first, last)| (first..=last).contains(&i))
+    };
+    let mut content = (0..lines.len())
+        .rev()
+        .filter(|&i| !lines[i].text.is_empty() && !in_table(i));
+    let date = loop {
+        let Some(i) = content.next() else {
+            return Vec::new();
+        };
+        let text = lines[i].text.as_str();
+        if is_date_line(text) {
+            break i;
+        }
+        let note = (text.starts_with('（') && text.ends_with('）'))
+            || (text.starts_with('(') && text.ends_with(')'));
+        if !note {
+            return Vec::new();
+        }
+    };
+    let mut closing = vec![date];
+    for i in content.take(4) {
+        let text = lines[i].text.as_str();
+        let issuer = text.chars().count() <= 30
+            && is_heading_text(text)
+            && numbered(text).is_none()
+            && !text.starts_with("特此")
+            && !is_date_line(text)
+            && !SECTION_WORDS.contains(&text);
+        if !issuer {
+            break;
+        }
+        closing.push(i);
+    }
+    closing.reverse();
+    closing
+}
+
+/// A date alone on its line: `2022年11月7日`, `2022 年 11 月`, `二〇二二年十一月七日`,
+/// `2022-11-07`, `2022.11.7`, with or without the weekday, in parentheses or not.
+fn is_date_line(line: &str) -> bool {
+    let s: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    let s = s
+        .strip_prefix('（')
+        .and_then(|s| s.strip_suffix('）'))
+        .or_else(|| s.strip_prefix('(').and_then(|s| s.strip_suffix(')')))
+        .unwrap_or(&s);
+    let weekday = ["星期", "周", "礼拜"].iter().find_map(|w| {
+        let at = s.rfind(w)?;
+        let day = &s[at + w.len()..];
+        ["一", "二", "三", "四", "五", "六", "日", "天"]
+            .contains(&day)
+            .then_some(at)
+    });
+    let s = &s[..weekday.unwrap_or(s.len())];
+    let number = |n: &str| parse_digits(n).or_else(|| parse_chinese_numeral(n));
+    let year = |y: &str| {
+        y.chars().count() == 4
+            && (y.chars().all(is_digit) || y.chars().all(|c| "〇零一二三四五六七八九".contains(c)))
+    };
+    if let Some((y, rest)) = s.split_once('年') {
+        let Some((m, rest)) = rest.split_once('月') else {
+            return false;
+        };
+        let day = rest
+            .strip_suffix('日')
+            .or_else(|| rest.strip_suffix('号'))
+            .map(number);
+        return year(y)
+            && number(m).is_some_and(|m| m <= 12)
+            && (rest.is_empty() || day.is_some_and(|d| d.is_some_and(|d| d <= 31)));
+    }
+    for separator in ['-', '.', '/'] {
+        let parts: Vec<&str> = s.split(separator).collect();
+        if let [y, m, d] = parts[..] {
+            return year(y)
+                && y.chars().all(is_digit)
+                && parse_digits(m).is_some_and(|m| m <= 12)
+                && parse_digits(d).is_some_and(|d| d <= 31);
+        }
+    }
+    false
+}
+
+/// A document number: `国办发〔2022〕38号`, `京政发[2022]12号`.
+fn is_document_number(line: &str) -> bool {
+    let Some(open) = line.find(['〔', '[', '［']) else {
+        return false;
+    };
+    let rest = &line[open..];
+    let rest = &rest[rest.chars().next().map_or(0, char::len_utf8)..];
+    let Some((year, rest)) = rest.split_once(['〕', ']', '］']) else {
+        return false;
+    };
+    year.chars().count() == 4
+        && year.chars().all(is_digit)
+        && rest
+            .strip_suffix('号')
+            .is_some_and(|n| parse_digits(n.trim()).is_some())
+        && line.chars().count() <= 30
 }
 
 /// The text and first line of `unit` if it is a paragraph the next line may continue:
@@ -962,6 +1165,41 @@ fn parse_digits(text: &str) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn date_lines_and_document_numbers() {
+        for date in [
+            "2022年11月7日",
+            "2022 年 11 月 7 日",
+            "２０２２年１１月７日",
+            "二〇二二年十一月七日",
+            "二〇二二年十二月二十日",
+            "2022年11月",
+            "2022年11月8日 星期二",
+            "（2022年11月7日）",
+            "2022-11-07",
+            "2022.11.7",
+        ] {
+            assert!(is_date_line(date), "{date}");
+        }
+        for text in [
+            "2022年11月7日电",
+            "2022年工作要点",
+            "2022年13月1日",
+            "截至2022年11月7日",
+            "3/12",
+            "1.5.2",
+            "2022年11月7日，会议召开。",
+        ] {
+            assert!(!is_date_line(text), "{text}");
+        }
+        assert!(is_document_number("国办发〔2022〕38号"));
+        assert!(is_document_number("京政发[2022]12号"));
+        assert!(!is_document_number(
+            "根据国办发〔2022〕38号文件精神，各地要认真落实。"
+        ));
+        assert!(!is_document_number("〔2022〕"));
+    }
 
     #[test]
     fn folios_in_their_usual_forms() {
