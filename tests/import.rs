@@ -734,3 +734,104 @@ fn notices_keep_title_addressee_and_closing_apart() {
         ]
     );
 }
+
+#[test]
+fn the_first_title_like_line_names_the_document() {
+    let imported = |text: &str| import(text, "notice.txt", None).unwrap();
+
+    // A notice: the title line, then a document number and the addressee.
+    let notice = imported(
+        "国务院办公厅关于印发某某管理办法的通知\n\
+         国办发〔2022〕38号\n\
+         各省、自治区、直辖市人民政府：\n\
+         现印发给你们，请认真贯彻执行。\n",
+    );
+    assert_eq!(
+        notice.document.title,
+        "国务院办公厅关于印发某某管理办法的通知"
+    );
+    assert_eq!(notice.document.subtitle, None);
+    assert_eq!(
+        structure(&notice.document),
+        [
+            "p 国办发〔2022〕38号",
+            "p 各省、自治区、直辖市人民政府：",
+            "p 现印发给你们，请认真贯彻执行。",
+        ]
+    );
+    assert!(
+        notice
+            .warnings
+            .iter()
+            .any(|w| w.line == Some(1) && w.message.contains("taken as the document's title")),
+        "{:?}",
+        notice.warnings
+    );
+    assert!(
+        !notice
+            .warnings
+            .iter()
+            .any(|w| w.message.contains("no title"))
+    );
+
+    // A newspaper article: title and subtitle, each standing alone.
+    let article = imported(
+        "\n携手构建网络空间命运共同体\n\n——写在第五届世界互联网大会召开之际\n\n\
+         互联网是人类的共同家园。\n\n一、总体要求\n\n正文。\n",
+    );
+    assert_eq!(article.document.title, "携手构建网络空间命运共同体");
+    assert_eq!(
+        article.document.subtitle.as_deref(),
+        Some("——写在第五届世界互联网大会召开之际")
+    );
+    assert_eq!(
+        structure(&article.document),
+        ["p 互联网是人类的共同家园。", "h1 一、总体要求", "p 正文。"]
+    );
+    let yaml = paiban::writers::yaml::write(&article.document, "t");
+    assert!(
+        yaml.contains("\nsubtitle: ——写在第五届世界互联网大会召开之际\n"),
+        "{yaml}"
+    );
+
+    // A title set on two lines is one title.
+    let two =
+        imported("国务院关于印发\n“十四五”数字经济发展规划的通知\n国发〔2021〕29号\n正文。\n");
+    assert_eq!(
+        two.document.title,
+        "国务院关于印发“十四五”数字经济发展规划的通知"
+    );
+    assert_eq!(structure(&two.document), ["p 国发〔2021〕29号", "p 正文。"]);
+
+    // No title line: a section name, a numbered heading, or text that goes on from
+    // another page. The file name is the title then.
+    for text in [
+        "前言\n这是前言。\n",
+        "一、总则\n正文。\n",
+        "（上接第十版）\n携手构建网络空间命运共同体\n正文。\n",
+        "只有一行标题\n",
+    ] {
+        let document = imported(text);
+        assert_eq!(document.document.title, "notice", "{text}");
+        assert!(
+            document
+                .warnings
+                .iter()
+                .any(|w| w.message.contains("no title")),
+            "{text}"
+        );
+    }
+
+    // --title wins, and the title line stays in the body.
+    let given = import(
+        "某某办法的通知\n各有关单位：\n",
+        "n.txt",
+        Some("另一个标题".into()),
+    )
+    .unwrap();
+    assert_eq!(given.document.title, "另一个标题");
+    assert_eq!(
+        structure(&given.document),
+        ["p 某某办法的通知", "p 各有关单位："]
+    );
+}

@@ -482,6 +482,45 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
         );
     }
     let top = top_line(&lines);
+    // Without --title, the title (and subtitle) lines of the text name the document.
+    let mut heading_lines = Vec::new();
+    let mut found_title = None;
+    let mut subtitle = None;
+    if title.is_none()
+        && let Some(first) = top
+    {
+        let (title_lines, subtitle_line) = title_lines(&lines, first);
+        let texts: Vec<&str> = title_lines
+            .iter()
+            .map(|&i| lines[i].text.as_str())
+            .collect();
+        let (start, end) = (
+            lines[title_lines[0]].number,
+            lines[*title_lines.last().unwrap_or(&first)].number,
+        );
+        let text = join_lines(&texts);
+        if start == end {
+            warnings.at(start, format!("taken as the document's title: {text}"));
+        } else {
+            warnings.at(
+                start,
+                format!(
+                    "lines {start}–{end} taken as the document's title, set on {} lines: {text}",
+                    texts.len()
+                ),
+            );
+        }
+        found_title = Some(text);
+        if let Some(i) = subtitle_line {
+            warnings.at(
+                lines[i].number,
+                format!("taken as the subtitle: {}", lines[i].text),
+            );
+            subtitle = Some(lines[i].text.clone());
+        }
+        heading_lines.extend(title_lines);
+        heading_lines.extend(subtitle_line);
+    }
     let mut table_end = None;
     // A continuation marker alone on its line is a page break too.
     let mut page_break = false;
@@ -489,7 +528,10 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
         let number = current.number;
         let stands_alone = lines.get(index + 1).is_none_or(|next| next.text.is_empty());
         let mut line = current.text.as_str();
-        if line.is_empty() || table_end.is_some_and(|end| index <= end) {
+        if line.is_empty()
+            || table_end.is_some_and(|end| index <= end)
+            || heading_lines.contains(&index)
+        {
             continue;
         }
         if let Some(&(_, end)) = tables.iter().find(|(start, _)| *start == index) {
@@ -557,12 +599,7 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
                      terminal punctuation (a page or column break?)"
                 ),
             );
-            let latin_seam = text.ends_with(|c: char| c.is_ascii_alphanumeric())
-                && next.starts_with(|c: char| c.is_ascii_alphanumeric());
-            if latin_seam {
-                text.push(' ');
-            }
-            text.push_str(next);
+            *text = join_lines(&[text.as_str(), next]);
             continue;
         }
         units.push(unit);
@@ -602,7 +639,7 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
     if title.as_ref().is_some_and(|t| t.trim().is_empty()) {
         return Err(Diagnostic::error(name, "the title given is empty"));
     }
-    let title = title.unwrap_or_else(|| {
+    let title = title.or(found_title).unwrap_or_else(|| {
         let stem = std::path::Path::new(name)
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -619,7 +656,7 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
     Ok(Imported {
         document: Document {
             title,
-            subtitle: None,
+            subtitle,
             authors: Vec::new(),
             date: None,
             lang: LanguageTag::default(),
@@ -742,6 +779,65 @@ fn classify(
         line: number,
         standalone: false,
     }
+}
+
+/// Lines of one text joined: directly, but with a space between two Latin words.
+fn join_lines(lines: &[&str]) -> String {
+    let mut text = String::new();
+    for line in lines {
+        let latin_seam = text.ends_with(|c: char| c.is_ascii_alphanumeric())
+            && line.starts_with(|c: char| c.is_ascii_alphanumeric());
+        if latin_seam {
+            text.push(' ');
+        }
+        text.push_str(line);
+    }
+    text
+}
+
+/// Words that end the title of an official document.
+const DOCUMENT_KINDS: &[&str] = &[
+    "通知",
+    "通报",
+    "意见",
+    "决定",
+    "决议",
+    "办法",
+    "规定",
+    "报告",
+    "请示",
+    "批复",
+    "公告",
+    "通告",
+    "方案",
+    "规划",
+    "纲要",
+    "条例",
+    "细则",
+    "函",
+    "纪要",
+    "命令",
+    "议案",
+    "公报",
+    "白皮书",
+];
+
+/// The lines of the title that starts at `first` (a title set on two lines, `国务院关于
+/// 印发` then `某某规划的通知`, is one title), and the subtitle line under it: the next line
+/// if it reads as a title too, or starts with a dash (`——记某某`), and text follows it.
+fn title_lines(lines: &[Line], first: usize) -> (Vec<usize>, Option<usize>) {
+    let mut content = (first + 1..lines.len()).filter(|&i| !lines[i].text.is_empty());
+    let (Some(second), third) = (content.next(), content.next()) else {
+        return (vec![first], None);
+    };
+    let (head, next) = (lines[first].text.as_str(), lines[second].text.as_str());
+    let ends_kind = |t: &str| DOCUMENT_KINDS.iter().any(|k| t.ends_with(k));
+    if head.contains("关于") && !ends_kind(head) && ends_kind(next) && is_title_like(next) {
+        return (vec![first, second], None);
+    }
+    let subtitle = third.is_some()
+        && (is_title_like(next) || (next.starts_with('—') && is_heading_text(next)));
+    (vec![first], subtitle.then_some(second))
 }
 
 /// Text that broke off inside a sentence: it holds a comma or semicolon, or ends in `、`.
