@@ -506,11 +506,17 @@ fn running_heads_and_folios_go_to_the_source_and_cut_paragraphs_are_joined() {
 
 #[test]
 fn lines_that_repeat_close_together_or_only_twice_are_no_running_heads() {
-    // A slogan repeated at the top of a short notice, and a date that closes two letters.
-    let text = "坚持人民至上\n坚持人民至上\n坚持人民至上\n全文如下。\n\
-        第一封信的正文。\n某某办公室\n2022年11月7日\n\
-        第二封信的正文，写给各地的同志们，请认真阅读并转达有关要求。\n某某办公室\n2022年11月7日\n";
+    // A slogan repeated at the top of a short notice, and the issuer and date that close
+    // three letters.
+    let letter = "各地的同志们：\n来信收悉。这封信的正文写给各地的同志们，请认真阅读并转达有关要求，\
+        做好各项工作，确保取得实效。各地要结合实际，细化工作措施，明确责任分工，及时报告进展情况。\n某某办公室\n2022年11月7日\n";
+    let text = format!(
+        "坚持人民至上\n坚持人民至上\n坚持人民至上\n全文如下。\n{}",
+        letter.repeat(3)
+    );
+    let text = text.as_str();
     let (document, warnings) = round_trip(text);
+    assert_eq!(document.body.len(), 2 + 3 * 4, "{:?}", document.body);
     assert!(document.source.is_none(), "{:?}", document.source);
     assert!(
         !warnings.iter().any(|w| w.message.contains("source")),
@@ -833,5 +839,77 @@ fn the_first_title_like_line_names_the_document() {
     assert_eq!(
         structure(&given.document),
         ["p 某某办法的通知", "p 各有关单位："]
+    );
+}
+
+#[test]
+fn a_printed_notice_with_every_defect_imports_and_builds() {
+    let dir = tempfile::tempdir_in({
+        let parent = project_root().join("target-tests");
+        std::fs::create_dir_all(&parent).unwrap();
+        parent
+    })
+    .unwrap();
+    let text = "关于进一步加强安全生产工作的通知\r\n\
+        各区人民政府，市政府各部门：\r\n\
+        为切实做好安全生产工作，\u{0}现将有关事项通知如下：\r\n\
+        一、总体要求\r\n\
+        （1）坚持安全第一\r\n\
+        （2）坚持预防为主\r\n\
+        二、重点任务\r\n\
+        各区要全面排查整治重大事故隐患，建立健全隐患排查治理\r\n\
+        — 2 —\u{c}\r\n\
+        台账，做到责任、措施、资金、时限和预案“五落实”。\r\n\
+        主要指标如下：\r\n\
+        区域    检查次数    整改率\r\n\
+        东城区    120    98%\r\n\
+        西城区    95    96%\r\n\
+        某某市人民政府办公厅\r\n\
+        2022年11月7日\r\n";
+    let input = dir.path().join("notice.txt");
+    std::fs::write(&input, text).unwrap();
+    let yaml = dir.path().join("notice.yaml");
+    let output = paiban(&[
+        "import",
+        input.to_str().unwrap(),
+        "-o",
+        yaml.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let written = std::fs::read_to_string(&yaml).unwrap();
+    for expected in [
+        "title: 关于进一步加强安全生产工作的通知\n",
+        "source: — 2 —\n",
+        "  - 各区人民政府，市政府各部门：\n",
+        "  - 为切实做好安全生产工作，现将有关事项通知如下：\n",
+        "  - （1）坚持安全第一\n",
+        "  - 各区要全面排查整治重大事故隐患，建立健全隐患排查治理台账，做到责任、措施、资金、时限和预案“五落实”。\n",
+        "  - \"区域    检查次数    整改率\\n东城区    120    98%\\n西城区    95    96%\"\n",
+        "  - 某某市人民政府办公厅\n  - 2022年11月7日\n",
+    ] {
+        assert!(written.contains(expected), "{expected}\n{written}");
+    }
+    for warned in [
+        "notice.txt:1: warning: taken as the document's title",
+        "notice.txt:3:13: warning: dropped the control character U+0000 (NUL)",
+        "notice.txt:5: warning: may be a list item",
+        "notice.txt:9: warning: folio moved to `source`: — 2 —",
+        "notice.txt:12: warning: lines 12–14 look like a table",
+        "notice.txt:15: warning: lines 15–16 taken as the closing",
+    ] {
+        assert!(stderr.contains(warned), "{warned}\n{stderr}");
+    }
+    let build = paiban(&[
+        "build",
+        yaml.to_str().unwrap(),
+        "-o",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(
+        build.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
     );
 }

@@ -255,7 +255,7 @@ fn running_head_key(line: &str) -> Option<String> {
     let count = line.chars().count();
     let candidate = (2..=RUNNING_HEAD_CHARS).contains(&count)
         && !line.ends_with([
-            '。', '！', '？', '；', '，', '、', '…', '.', '!', '?', ';', ',',
+            '。', '！', '？', '；', '，', '、', '…', '：', '.', '!', '?', ';', ',', ':',
         ])
         && numbered(line).is_none()
         && sidebar(line).is_none()
@@ -323,8 +323,13 @@ fn remove_page_furniture(
         if dropped[i] {
             continue;
         }
-        // The head row of tables repeated through a report is no running head.
-        if table_row(i) && content.get(k + 1).is_some_and(|&j| table_row(j)) {
+        // The head row of tables repeated through a report is no running head, nor are
+        // the issuer and date that close letters collected in one file.
+        let next = content.get(k + 1).map(|&j| lines[j].text.as_str());
+        if (table_row(i) && content.get(k + 1).is_some_and(|&j| table_row(j)))
+            || next.is_some_and(is_date_line)
+            || (is_date_line(&lines[i].text) && !lines[i].text.contains(['星', '周']))
+        {
             continue;
         }
         if let Some(key) = running_head_key(&lines[i].text) {
@@ -1021,7 +1026,13 @@ fn decide_numbered(units: Vec<Unit>, warnings: &mut Warnings) -> Vec<Unit> {
             continue;
         };
         let Some((level, first, _)) = numbered(&text) else {
-            continue; // classify made it Numbered for its number
+            // Not reached: classify makes a line Numbered for its number.
+            out.push(Unit::Paragraph {
+                text,
+                line,
+                standalone: true,
+            });
+            continue;
         };
         // The run: siblings numbered one after the other with nothing between.
         let mut run = vec![(text, line)];
