@@ -2,8 +2,10 @@
 //!
 //! Structure is recovered from the conventions of Chinese official documents: numbered
 //! headings, 专栏 panels, datelines, newspaper continuation markers, and paragraphs cut by
-//! page or column breaks. Every guess the text alone cannot settle is reported as a warning
-//! with its line number; every character ends up in the body or, for furniture, in `source`.
+//! page or column breaks, folios and running heads, tables typed with spaces, the title and
+//! the closing of notices. Every guess the text alone cannot settle is reported as a warning
+//! with its line number; every character ends up in the body, the title, `source` (page
+//! furniture) or a warning (control characters, repeated running heads).
 
 use crate::diag::Diagnostic;
 use crate::model::{Block, DEFAULT_LAYOUT, Document, Heading, LanguageTag, Sidebar};
@@ -73,7 +75,7 @@ struct Line {
     number: usize,
     /// Empty for a blank line.
     text: String,
-    /// A page break (a form feed) comes right before it.
+    /// A page break (a form feed, or furniture taken out) comes right before it.
     after_break: bool,
 }
 
@@ -472,9 +474,9 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
     let mut furniture = Vec::new();
     let lines = remove_page_furniture(lines, &mut furniture, &mut warnings);
 
-    let mut units: Vec<Unit> = Vec::new();
     let tables = find_tables(&lines);
-    let closing = find_closing(&lines, &tables);
+    let top = top_line(&lines);
+    let closing = find_closing(&lines, &tables, top);
     if let (Some(&first), Some(&last)) = (closing.first(), closing.last())
         && closing.len() > 1
     {
@@ -486,46 +488,12 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
             ),
         );
     }
-    let top = top_line(&lines);
     // Without --title, the title (and subtitle) lines of the text name the document.
-    let mut heading_lines = Vec::new();
-    let mut found_title = None;
-    let mut subtitle = None;
-    if title.is_none()
-        && let Some(first) = top
-    {
-        let (title_lines, subtitle_line) = title_lines(&lines, first);
-        let texts: Vec<&str> = title_lines
-            .iter()
-            .map(|&i| lines[i].text.as_str())
-            .collect();
-        let (start, end) = (
-            lines[title_lines[0]].number,
-            lines[*title_lines.last().unwrap_or(&first)].number,
-        );
-        let text = join_lines(&texts);
-        if start == end {
-            warnings.at(start, format!("taken as the document's title: {text}"));
-        } else {
-            warnings.at(
-                start,
-                format!(
-                    "lines {start}–{end} taken as the document's title, set on {} lines: {text}",
-                    texts.len()
-                ),
-            );
-        }
-        found_title = Some(text);
-        if let Some(i) = subtitle_line {
-            warnings.at(
-                lines[i].number,
-                format!("taken as the subtitle: {}", lines[i].text),
-            );
-            subtitle = Some(lines[i].text.clone());
-        }
-        heading_lines.extend(title_lines);
-        heading_lines.extend(subtitle_line);
-    }
+    let (found_title, subtitle, heading_lines) = match (&title, top) {
+        (None, Some(first)) => take_title(&lines, first, &mut warnings),
+        _ => (None, None, Vec::new()),
+    };
+    let mut units: Vec<Unit> = Vec::new();
     let mut table_end = None;
     // A continuation marker alone on its line is a page break too.
     let mut page_break = false;
@@ -786,6 +754,46 @@ fn classify(
     }
 }
 
+/// The title and subtitle the text gives from line `first` on, reported, and the lines
+/// that hold them.
+fn take_title(
+    lines: &[Line],
+    first: usize,
+    warnings: &mut Warnings,
+) -> (Option<String>, Option<String>, Vec<usize>) {
+    let (title_lines, subtitle_line) = title_lines(lines, first);
+    let texts: Vec<&str> = title_lines
+        .iter()
+        .map(|&i| lines[i].text.as_str())
+        .collect();
+    let title = join_lines(&texts);
+    let (start, end) = (
+        lines[first].number,
+        lines[*title_lines.last().unwrap_or(&first)].number,
+    );
+    if start == end {
+        warnings.at(start, format!("taken as the document's title: {title}"));
+    } else {
+        warnings.at(
+            start,
+            format!(
+                "lines {start}–{end} taken as the document's title, set on {} lines: {title}",
+                texts.len()
+            ),
+        );
+    }
+    let subtitle = subtitle_line.map(|i| {
+        warnings.at(
+            lines[i].number,
+            format!("taken as the subtitle: {}", lines[i].text),
+        );
+        lines[i].text.clone()
+    });
+    let mut taken = title_lines;
+    taken.extend(subtitle_line);
+    (Some(title), subtitle, taken)
+}
+
 /// Lines of one text joined: directly, but with a space between two Latin words.
 fn join_lines(lines: &[&str]) -> String {
     let mut text = String::new();
@@ -880,15 +888,17 @@ fn top_line(lines: &[Line]) -> Option<usize> {
 
 /// The lines that close the document: a date line (`2022年11月7日`), followed by nothing
 /// but notes in parentheses (`（此件公开发布）`), and the issuer lines right above it (up to
-/// four short lines without sentence punctuation). Indices in `lines`, in order; empty if
-/// the text does not end so.
-fn find_closing(lines: &[Line], tables: &[(usize, usize)]) -> Vec<usize> {
+/// four short lines without sentence punctuation, below the title line `top`). Indices in
+/// `lines`, in order; empty if the text does not end so.
+fn find_closing(lines: &[Line], tables: &[(usize, usize)], top: Option<usize>) -> Vec<usize> {
     let in_table = |i: usize| {
         tables
             .iter()
             .any(|&(first, last)| (first..=last).contains(&i))
     };
-    let mut content = (0..lines.len())
+    // Never the title line.
+    let start = top.map_or(0, |top| top + 1);
+    let mut content = (start..lines.len())
         .rev()
         .filter(|&i| !lines[i].text.is_empty() && !in_table(i));
     let date = loop {
