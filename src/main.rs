@@ -253,7 +253,8 @@ enum Command {
         /// Write here instead of to standard output.
         #[arg(short, long, value_name = "FILE.yaml")]
         output: Option<PathBuf>,
-        /// The document's title (the text rarely states it on a line of its own).
+        /// The document's title [default: the text's first line if it reads as a title,
+        /// else the file name].
         #[arg(long)]
         title: Option<String>,
         /// The input's encoding.

@@ -43,29 +43,38 @@ pub fn load_file(path: &Path) -> Result<Document, Diagnostic> {
 /// Reads a file that must be UTF-8, locating the first invalid byte by line and column.
 /// `what` names the kind of file in the message ("content files").
 pub fn read_utf8(path: &Path, what: &str) -> Result<String, Diagnostic> {
-    read_utf8_text(path, what).map_err(|d| d.with_code("input"))
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(&name, format!("cannot read: {e}")).with_code("input"))?;
+    decode_utf8(&name, bytes, &format!("{what} must be UTF-8"))
 }
 
-fn read_utf8_text(path: &Path, what: &str) -> Result<String, Diagnostic> {
-    let name = path.display().to_string();
-    let bytes =
-        std::fs::read(path).map_err(|e| Diagnostic::error(&name, format!("cannot read: {e}")))?;
+/// `bytes` (read from `name`) as UTF-8; if they are not, an error located at the first
+/// invalid byte whose message ends with `advice` ("content files must be UTF-8").
+pub fn decode_utf8(name: &str, bytes: Vec<u8>, advice: &str) -> Result<String, Diagnostic> {
     String::from_utf8(bytes).map_err(|e| {
         let bytes = e.as_bytes();
         let valid_up_to = e.utf8_error().valid_up_to();
         // The valid prefix is UTF-8, so lines and columns count characters.
         let prefix = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
-        let line = prefix.matches('\n').count() + 1;
-        let column = prefix.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        let (line, column) = line_column_after(prefix);
         Diagnostic::error(
-            &name,
+            name,
             format!(
-                "invalid UTF-8 (byte 0x{:02X} at offset {valid_up_to}); {what} must be UTF-8",
+                "invalid UTF-8 (byte 0x{:02X} at offset {valid_up_to}); {advice}",
                 bytes[valid_up_to]
             ),
         )
         .at(line, column)
+        .with_code("input")
     })
+}
+
+/// The 1-based line and column (in characters) just after `prefix`.
+pub fn line_column_after(prefix: &str) -> (usize, usize) {
+    let line = prefix.matches('\n').count() + 1;
+    let column = prefix.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, column)
 }
 
 /// Parses content text; `name` is the file name used in diagnostics.

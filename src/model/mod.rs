@@ -5,7 +5,7 @@ pub mod locale;
 pub mod print;
 pub mod source;
 
-pub use load::{MAX_NUMBER, load_file, load_str, read_utf8};
+pub use load::{MAX_NUMBER, decode_utf8, line_column_after, load_file, load_str, read_utf8};
 pub use locale::Locale;
 pub use print::{Paper, PrintSettings};
 pub use source::{SourceMap, SourceText, TextPath};

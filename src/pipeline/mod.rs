@@ -5,6 +5,7 @@ mod batch;
 mod cache;
 mod check;
 mod files;
+mod text;
 pub mod watch;
 
 pub use batch::{
@@ -434,17 +435,9 @@ pub fn import_text(
     title: Option<String>,
 ) -> Result<(String, Vec<Diagnostic>), Failure> {
     let name = path.display().to_string();
-    let text = match encoding {
-        TextEncoding::Utf8 => model::read_utf8(path, "text files (or pass --encoding gb18030)")?,
-        TextEncoding::Gb18030 => {
-            let bytes = std::fs::read(path)
-                .map_err(|e| Diagnostic::error(&name, format!("cannot read: {e}")))?;
-            encoding_rs::GB18030
-                .decode_without_bom_handling_and_without_replacement(&bytes)
-                .ok_or_else(|| Diagnostic::error(&name, "invalid GB18030 text"))?
-                .into_owned()
-        }
-    };
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(&name, format!("cannot read: {e}")).with_code("input"))?;
+    let text = text::decode(&name, bytes, encoding)?;
     let imported = crate::readers::plaintext::import(&text, &name, title)?;
     let header = format!(
         "Imported by paiban {} from {}.\nCheck the importer's warnings; edit freely.",
