@@ -2,7 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
+use serde::Deserialize;
+
 use crate::diag::Diagnostic;
+use crate::model::locale::AppendixStyle;
+use crate::passes::numbering::NumberingStyle;
 
 /// A project root: the folder holding `layouts/` and, usually, `fonts/`.
 /// The Typst root of every compile, so templates import as `/layouts/…`.
@@ -59,11 +63,17 @@ impl Project {
         self.root.join("layouts").join(layout).join("epub.css")
     }
 
-    /// Checks that the named layout exists, listing the ones that do when it does not.
-    pub fn check_layout(&self, layout: &str, content_file: &str) -> Result<(), Diagnostic> {
-        let template = self.root.join("layouts").join(layout).join("template.typ");
+    /// Checks that the named layout exists (listing the ones that do when it does not),
+    /// and reads how it numbers figures, tables and appendices from its `layout.yaml`.
+    pub fn check_layout(
+        &self,
+        layout: &str,
+        content_file: &str,
+    ) -> Result<NumberingStyle, Diagnostic> {
+        let folder = self.root.join("layouts").join(layout);
+        let template = folder.join("template.typ");
         if template.is_file() {
-            return Ok(());
+            return read_layout_file(&folder.join("layout.yaml"));
         }
         let mut available: Vec<String> = std::fs::read_dir(self.root.join("layouts"))
             .into_iter()
@@ -82,4 +92,60 @@ impl Project {
         )
         .with_hint(format!("available layouts: {}", available.join(", "))))
     }
+}
+
+/// What a layout's `layout.yaml` says of its numbering; each key is optional.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LayoutFile {
+    /// `document` (图3, the default) or `chapter` (图2-1).
+    figures: Option<FigureNumbering>,
+    /// `lettered` (附录A, the default) or `numbered` (附件1).
+    appendix: Option<AppendixNumbering>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum FigureNumbering {
+    Document,
+    Chapter,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum AppendixNumbering {
+    Lettered,
+    Numbered,
+}
+
+/// A layout's numbering style from its `layout.yaml`; the defaults if it has none.
+fn read_layout_file(path: &Path) -> Result<NumberingStyle, Diagnostic> {
+    let name = path.display().to_string();
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(NumberingStyle::default()),
+        Err(e) => {
+            return Err(Diagnostic::error(&name, format!("cannot read: {e}")).with_code("input"));
+        }
+    };
+    if text
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
+        return Ok(NumberingStyle::default());
+    }
+    let file: LayoutFile = serde_yaml::from_str(&text).map_err(|e| {
+        let diagnostic = Diagnostic::error(&name, e.to_string()).with_code("content");
+        match e.location() {
+            Some(at) => diagnostic.at(at.line(), at.column()),
+            None => diagnostic,
+        }
+    })?;
+    Ok(NumberingStyle {
+        figures_by_chapter: matches!(file.figures, Some(FigureNumbering::Chapter)),
+        appendix: match file.appendix {
+            Some(AppendixNumbering::Numbered) => AppendixStyle::Numbered,
+            _ => AppendixStyle::Lettered,
+        },
+    })
 }

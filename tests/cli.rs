@@ -137,7 +137,7 @@ fn fonts_come_from_the_project_only_by_default() {
     let listing = String::from_utf8(output.stdout).unwrap();
     let fonts_dir = project_root().join("fonts").display().to_string();
     let rows: Vec<&str> = listing.lines().collect();
-    assert_eq!(rows.len(), 6, "{listing}");
+    assert_eq!(rows.len(), 8, "{listing}");
     assert!(rows.iter().all(|r| r.contains(&fonts_dir)), "{listing}");
     for family in [
         "Noto Serif CJK SC",

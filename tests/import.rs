@@ -13,7 +13,7 @@ use paiban::readers::plaintext::import;
 /// What must agree between two documents: block kinds, levels, numbers and texts.
 fn structure(document: &Document) -> Vec<String> {
     let mut document = document.clone();
-    number(&mut document);
+    let _ = number(&mut document);
     document
         .walk()
         .map(|block| match block {
@@ -26,6 +26,7 @@ fn structure(document: &Document) -> Vec<String> {
                 h.text
             ),
             Block::Sidebar(s) => format!("panel {} {}", s.resolved, s.title),
+            other => format!("{other:?}"),
         })
         .collect()
 }

@@ -228,7 +228,7 @@ fn only_used_faces_are_loaded() {
         &[],
         false,
     );
-    assert_eq!(builder.fonts().faces.len(), 6, "bundled faces only");
+    assert_eq!(builder.fonts().faces.len(), 8, "bundled faces only");
     let dir = tempfile::tempdir().unwrap();
     let content = dir.path().join("plain.yaml");
     std::fs::write(&content, "title: 正文\nbody: [只有正文。]\n").unwrap();

@@ -5,6 +5,7 @@
 pub mod amend;
 pub mod compile;
 pub mod fonts;
+pub mod images;
 pub mod preflight;
 pub mod world;
 

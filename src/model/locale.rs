@@ -7,9 +7,10 @@ use super::{Date, LanguageTag};
 use crate::passes::numbering::{chinese_numeral, circled, traditional_chinese_numeral};
 
 /// The families of labels paiban has. A language without its own uses English.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Locale {
     /// Simplified Chinese (zh, zh-CN, zh-SG, zh-Hans, …).
+    #[default]
     Hans,
     /// Traditional Chinese (zh-TW, zh-HK, zh-MO, zh-Hant, yue, …).
     Hant,
@@ -78,6 +79,79 @@ impl Locale {
                 format!("{} ", path.join("."))
             }
         })
+    }
+
+    /// What a cross-reference to a heading prints: 第二部分 for a part, the label
+    /// without its trailing mark below that (（三）, 3, （3）, ③); Section 2.1 in English.
+    pub fn heading_reference(self, resolved: &[u32]) -> Option<String> {
+        let label = self.heading_label(resolved)?;
+        let number = *resolved.last()?;
+        Some(match (self, resolved.len()) {
+            (Locale::Hans, 1) => format!("第{}部分", chinese_numeral(number)),
+            (Locale::Hant, 1) => format!("第{}部分", traditional_chinese_numeral(number)),
+            (Locale::English, _) => format!("Section {}", label.trim_end()),
+            _ => label
+                .trim_end_matches(['、', '.', ' ', '\u{3000}'])
+                .to_owned(),
+        })
+    }
+
+    /// The word before a figure's number: 图3.
+    pub fn figure(self) -> &'static str {
+        match self {
+            Locale::Hans => "图",
+            Locale::Hant => "圖",
+            Locale::Japanese => "図",
+            Locale::Korean => "그림 ",
+            Locale::English => "Figure ",
+        }
+    }
+
+    /// The word before a table's number: 表3.
+    pub fn table(self) -> &'static str {
+        match self {
+            Locale::Hans | Locale::Hant | Locale::Japanese => "表",
+            Locale::Korean => "표 ",
+            Locale::English => "Table ",
+        }
+    }
+
+    /// The word before a note's number in a cross-reference: 注3.
+    pub fn note(self) -> &'static str {
+        match self {
+            Locale::Hans | Locale::Japanese => "注",
+            Locale::Hant => "註",
+            Locale::Korean => "주 ",
+            Locale::English => "Note ",
+        }
+    }
+
+    /// An appendix's label: lettered (附录A, Appendix A) or, as 公文 number their
+    /// attachments, numbered (附件1, Annex 1).
+    pub fn appendix_label(self, number: u32, style: AppendixStyle) -> String {
+        match style {
+            AppendixStyle::Lettered => {
+                let letter = latin_letters(number, b'A');
+                match self {
+                    Locale::Hans => format!("附录{letter}"),
+                    Locale::Hant => format!("附錄{letter}"),
+                    Locale::Japanese => format!("付録{letter}"),
+                    Locale::Korean => format!("부록 {letter}"),
+                    Locale::English => format!("Appendix {letter}"),
+                }
+            }
+            AppendixStyle::Numbered => match self {
+                Locale::Hans | Locale::Hant => format!("附件{number}"),
+                Locale::Japanese => format!("別紙{}", full_width_digits(number)),
+                Locale::Korean => format!("붙임 {number}"),
+                Locale::English => format!("Annex {number}"),
+            },
+        }
+    }
+
+    /// The mark of a bulleted list's items, by how deep the list is (0 outermost).
+    pub fn bullet(self, depth: usize) -> &'static str {
+        ["•", "◦", "▪"][depth.min(2)]
     }
 
     /// A panel's label, with its number: 专栏4, Box 4.
@@ -204,6 +278,35 @@ const MONTHS: [&str; 12] = [
     "November",
     "December",
 ];
+
+/// How a layout numbers what the numbering pass counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NumberingStyle {
+    /// Figures and tables by chapter (图2-1, 表2-3), else through the document (图3).
+    pub figures_by_chapter: bool,
+    /// 附录A or 附件1.
+    pub appendix: AppendixStyle,
+}
+
+/// How a layout labels appendices: 附录A or 附件1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum AppendixStyle {
+    #[default]
+    Lettered,
+    Numbered,
+}
+
+/// 1 → a, 26 → z, 27 → aa: the letters of a spreadsheet's columns, from `first`.
+pub fn latin_letters(number: u32, first: u8) -> String {
+    let mut n = number.max(1);
+    let mut out = Vec::new();
+    while n > 0 {
+        let digit = ((n - 1) % 26) as u8;
+        out.push((first + digit) as char);
+        n = (n - 1) / 26;
+    }
+    out.iter().rev().collect()
+}
 
 /// `12` as `１２`.
 fn full_width_digits(number: u32) -> String {

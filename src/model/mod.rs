@@ -1,14 +1,25 @@
 //! The typed document model: what a content file means, independent of YAML and of any writer.
 
+mod blocks;
+mod inline;
 mod load;
 pub mod locale;
 pub mod print;
 pub mod source;
+mod walk;
 
+pub use blocks::{
+    Align, Appendix, Block, Cell, Column, Counter, Figure, Heading, List, ListStyle, Quote,
+    Sidebar, Table, Verse,
+};
+pub use inline::{
+    Id, Inline, Link, Note, Origin, Ref, Run, Target, TargetKind, Text, visit, visit_mut,
+};
 pub use load::{MAX_NUMBER, decode_utf8, line_column_after, load_file, load_str, read_utf8};
 pub use locale::Locale;
 pub use print::{Paper, PrintSettings};
 pub use source::{SourceMap, SourceText, TextPath};
+pub use walk::{Piece, Unit, for_each_text_mut, own_texts};
 
 use std::fmt;
 
@@ -38,38 +49,15 @@ pub struct Document {
     pub toc_depth: Option<u8>,
     /// Text for a colophon (版权页), where the layout prints one.
     pub colophon: Option<String>,
+    /// Whether the body's texts are written in paiban's inline syntax (`inline: markup`);
+    /// else every character is literal.
+    pub markup: bool,
     pub body: Vec<Block>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Block {
-    Paragraph(String),
-    Heading(Heading),
-    Sidebar(Sidebar),
-    Dateline(String),
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Heading {
-    pub text: String,
-    /// 1 to 4.
-    pub level: u8,
-    /// The number the content sets explicitly; following siblings continue from it.
-    pub number: Option<u32>,
-    pub numbered: bool,
-    /// Filled by [`crate::passes::numbering`]: the counter at every level down to this one.
-    /// Empty for unnumbered headings.
-    pub resolved: Vec<u32>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sidebar {
-    pub title: String,
-    /// The number the content sets explicitly; later panels continue from it.
-    pub number: Option<u32>,
-    pub body: Vec<Block>,
-    /// Filled by [`crate::passes::numbering`].
-    pub resolved: u32,
+    /// What the loader noticed without refusing the file (inline markup that does not
+    /// close), for `check` to report at its place.
+    pub warnings: Vec<(Origin, String)>,
+    /// How the layout numbers figures, tables and appendices; set by the numbering pass.
+    pub numbering: locale::NumberingStyle,
 }
 
 /// A calendar date, validated on load.
@@ -189,80 +177,6 @@ impl LanguageTag {
 impl Default for LanguageTag {
     fn default() -> Self {
         Self(DEFAULT_LANG.to_owned())
-    }
-}
-
-impl Document {
-    /// Every block in reading order, sidebar bodies included after their sidebar.
-    pub fn walk(&self) -> impl Iterator<Item = &Block> {
-        fn flatten<'a>(blocks: &'a [Block], out: &mut Vec<&'a Block>) {
-            for block in blocks {
-                out.push(block);
-                if let Block::Sidebar(sidebar) = block {
-                    flatten(&sidebar.body, out);
-                }
-            }
-        }
-        let mut out = Vec::new();
-        flatten(&self.body, &mut out);
-        out.into_iter()
-    }
-
-    /// Every text that appears on the page, with its place in the content file: title,
-    /// short title, subtitle, authors, the body's texts in reading order, then the colophon.
-    pub fn rendered_texts(&self) -> Vec<(TextPath, String)> {
-        let mut texts = Vec::new();
-        self.clone().edit_rendered_texts(&mut |path, text| {
-            texts.push((path.clone(), std::mem::take(text)))
-        });
-        texts
-    }
-
-    /// The texts of the metadata that no page shows but the outputs carry (the EPUB's
-    /// `dc:source` and `dc:identifier`), with their paths.
-    pub fn metadata_texts(&self) -> Vec<(TextPath, String)> {
-        let root = TextPath::default();
-        [("source", &self.source), ("identifier", &self.identifier)]
-            .into_iter()
-            .filter_map(|(key, text)| Some((root.key(key), text.clone()?)))
-            .collect()
-    }
-
-    /// Calls `edit` on every rendered text, with its path (`body[3].heading`).
-    pub fn edit_rendered_texts(&mut self, edit: &mut impl FnMut(&TextPath, &mut String)) {
-        fn blocks(
-            body: &mut [Block],
-            path: TextPath,
-            edit: &mut impl FnMut(&TextPath, &mut String),
-        ) {
-            for (i, block) in body.iter_mut().enumerate() {
-                let path = path.index(i);
-                match block {
-                    Block::Paragraph(text) => edit(&path, text),
-                    Block::Heading(heading) => edit(&path.key("heading"), &mut heading.text),
-                    Block::Sidebar(sidebar) => {
-                        edit(&path.key("sidebar"), &mut sidebar.title);
-                        blocks(&mut sidebar.body, path.key("body"), edit);
-                    }
-                    Block::Dateline(text) => edit(&path.key("dateline"), text),
-                }
-            }
-        }
-        let root = TextPath::default();
-        edit(&root.key("title"), &mut self.title);
-        if let Some(short_title) = &mut self.short_title {
-            edit(&root.key("short-title"), short_title);
-        }
-        if let Some(subtitle) = &mut self.subtitle {
-            edit(&root.key("subtitle"), subtitle);
-        }
-        for (i, author) in self.authors.iter_mut().enumerate() {
-            edit(&root.key("author").index(i), author);
-        }
-        blocks(&mut self.body, root.key("body"), edit);
-        if let Some(colophon) = &mut self.colophon {
-            edit(&root.key("colophon"), colophon);
-        }
     }
 }
 

@@ -146,6 +146,12 @@ impl SourceMap {
         self.by_path.get(path).map(|&i| &self.texts[i])
     }
 
+    /// The line and column of character `index` of the scalar at `path`, if known.
+    pub fn locate(&self, path: &TextPath, index: usize) -> Option<(usize, usize)> {
+        let source = self.get(path)?;
+        Some(self.line_column(source.offset_of(index)))
+    }
+
     /// 1-based line and column (in characters, a BOM not counted) of a byte offset.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
@@ -239,11 +245,10 @@ fn key_of(node: &Node) -> Option<&str> {
     }
 }
 
-/// Every text the document renders, by the content format's shape: `title`, `short-title`,
-/// `subtitle`,
-/// `author`, `colophon`, and in `body` the paragraphs, `heading`, `sidebar` titles, sidebar bodies and
-/// `dateline`s; and `source` and `identifier`, which the outputs carry as metadata.
-/// Everything else (numbers, dates) is not text.
+/// Every scalar of the file, by its path (keys of maps and indices of lists from the
+/// root), whatever the content format makes of it: the loader records the same paths in
+/// the model, so the two meet without this module knowing the format's shape. A lone
+/// `author` string counts as `author[0]`, as the model makes it a list of one.
 /// Returns where the `layout` value starts, for locating an unknown layout.
 fn collect_rendered(
     root: &Node,
@@ -251,71 +256,47 @@ fn collect_rendered(
     char_offsets: &[usize],
     out: &mut Vec<SourceText>,
 ) -> Option<usize> {
-    let Node::Mapping(entries) = root else {
-        return None;
-    };
     let mut layout_at = None;
-    let root_path = TextPath::default();
-    for (key, value) in entries {
-        match key_of(key) {
-            Some(
-                name
-                @ ("title" | "short-title" | "subtitle" | "colophon" | "source" | "identifier"),
-            ) => {
-                push_scalar(value, root_path.key(name), text, char_offsets, out);
-            }
-            Some("author") => match value {
-                Node::Sequence(items) => {
-                    for (i, item) in items.iter().enumerate() {
-                        let path = root_path.key("author").index(i);
-                        push_scalar(item, path, text, char_offsets, out);
-                    }
+    if let Node::Mapping(entries) = root {
+        for (key, value) in entries {
+            let path = TextPath::default();
+            match (key_of(key), value) {
+                (Some("author"), Node::Scalar { .. }) => {
+                    push_scalar(value, path.key("author").index(0), text, char_offsets, out);
                 }
-                scalar => {
-                    let path = root_path.key("author").index(0);
-                    push_scalar(scalar, path, text, char_offsets, out);
-                }
-            },
-            Some("body") => collect_body(value, root_path.key("body"), text, char_offsets, out),
-            Some("layout") => {
-                if let Node::Scalar { span, .. } = value {
+                (Some("layout"), Node::Scalar { span, .. }) => {
                     layout_at = char_offsets.get(span.start.index()).copied();
                 }
+                (Some(name), value) => collect(value, path.key(name), text, char_offsets, out),
+                (None, _) => {}
             }
-            _ => {}
         }
     }
     layout_at
 }
 
-fn collect_body(
-    body: &Node,
+fn collect(
+    node: &Node,
     path: TextPath,
     text: &str,
     char_offsets: &[usize],
     out: &mut Vec<SourceText>,
 ) {
-    let Node::Sequence(items) = body else {
-        return;
-    };
-    for (i, item) in items.iter().enumerate() {
-        let item_path = path.index(i);
-        match item {
-            Node::Mapping(entries) => {
-                for (key, value) in entries {
-                    match key_of(key) {
-                        Some(name @ ("heading" | "sidebar" | "dateline")) => {
-                            push_scalar(value, item_path.key(name), text, char_offsets, out);
-                        }
-                        Some("body") => {
-                            collect_body(value, item_path.key("body"), text, char_offsets, out)
-                        }
-                        _ => {}
-                    }
+    match node {
+        Node::Scalar { .. } => push_scalar(node, path, text, char_offsets, out),
+        Node::Sequence(items) => {
+            for (i, item) in items.iter().enumerate() {
+                collect(item, path.index(i), text, char_offsets, out);
+            }
+        }
+        Node::Mapping(entries) => {
+            for (key, value) in entries {
+                if let Some(name) = key_of(key) {
+                    collect(value, path.key(name), text, char_offsets, out);
                 }
             }
-            paragraph => push_scalar(paragraph, item_path, text, char_offsets, out),
         }
+        Node::Other => {}
     }
 }
 
@@ -688,11 +669,22 @@ mod tests {
     }
 
     #[test]
-    fn only_texts_are_listed() {
-        let yaml =
-            "title: T\ndate: 2022-11-07\nsource: S\nbody:\n  - {heading: H, level: 1, number: 3}\n";
+    fn every_scalar_is_listed_by_its_path() {
+        let yaml = "title: T\ndate: 2022-11-07\nsource: S\nbody:\n  - {heading: H, level: 1, number: 3}\n  - [a, {strong: b}]\n";
         let map = SourceMap::parse(yaml).unwrap();
         let paths: Vec<String> = map.texts.iter().map(|t| t.path.to_string()).collect();
-        assert_eq!(paths, ["title", "source", "body[0].heading"]);
+        assert_eq!(
+            paths,
+            [
+                "title",
+                "date",
+                "source",
+                "body[0].heading",
+                "body[0].level",
+                "body[0].number",
+                "body[1][0]",
+                "body[1][1].strong"
+            ]
+        );
     }
 }

@@ -1,39 +1,292 @@
-//! Resolves heading and sidebar numbers once, for every writer.
+//! Resolves every number once, for every writer: headings, panels, figures, tables,
+//! notes, list items and appendices, and the words each cross-reference prints.
 //!
 //! Headings count like a Chinese official document: each level continues from its
 //! previous sibling and restarts under a new parent; an explicit `number` sets the
 //! count there (the excerpt case: the text starts inside section 三). Unnumbered
-//! headings neither take nor advance a number.
+//! headings neither take nor advance a number. An appendix starts the count again.
 
-use crate::model::{Block, Document};
+use std::collections::HashMap;
 
-/// Fills `Heading::resolved` and `Sidebar::resolved` throughout the document.
-pub fn number(document: &mut Document) {
-    let mut headings: Vec<u32> = Vec::new();
-    let mut sidebars = 0;
-    number_blocks(&mut document.body, &mut headings, &mut sidebars);
+pub use crate::model::locale::NumberingStyle;
+use crate::model::locale::{AppendixStyle, latin_letters};
+use crate::model::{
+    Block, Counter, Document, Id, Inline, ListStyle, Locale, Origin, Target, TargetKind,
+    for_each_text_mut, visit_mut,
+};
+
+/// A problem at a place in the content: an unknown or repeated id.
+pub type Problem = (Origin, String);
+
+/// Fills every `resolved` number and label of the document and resolves its
+/// cross-references; returns the references it could not resolve and the ids declared
+/// twice.
+pub fn number(document: &mut Document) -> Vec<Problem> {
+    number_with(document, NumberingStyle::default())
 }
 
-fn number_blocks(blocks: &mut [Block], headings: &mut Vec<u32>, sidebars: &mut u32) {
+/// As [`number`], in a layout's style.
+pub fn number_with(document: &mut Document, style: NumberingStyle) -> Vec<Problem> {
+    document.numbering = style;
+    let locale = Locale::of(&document.lang);
+    let mut state = State {
+        style,
+        locale,
+        ..State::default()
+    };
+    number_blocks(&mut document.body, &mut state, 0);
+    let mut problems = state.problems;
+    resolve_references(&mut document.body, &state.targets, &mut problems);
+    problems
+}
+
+#[derive(Default)]
+struct State {
+    style: NumberingStyle,
+    locale: Locale,
+    headings: Vec<u32>,
+    sidebars: u32,
+    appendices: u32,
+    /// The chapter figures and tables count in: the level-1 heading's or appendix's.
+    chapter: Option<String>,
+    figures: u32,
+    tables: u32,
+    /// Notes count by chapter (the EPUB's files); the PDF's layout may count by page.
+    notes: u32,
+    targets: HashMap<String, Target>,
+    problems: Vec<Problem>,
+}
+
+impl State {
+    fn declare(&mut self, id: &Option<Id>, kind: TargetKind, words: String) {
+        let Some(id) = id else { return };
+        if self.targets.contains_key(&id.name) {
+            self.problems.push((
+                id.origin.clone(),
+                format!(
+                    "the id `{}` is declared twice; ids name one thing each",
+                    id.name
+                ),
+            ));
+            return;
+        }
+        self.targets.insert(id.name.clone(), Target { kind, words });
+    }
+
+    /// A new chapter: figures, tables and notes count from 1 again where they count by
+    /// chapter.
+    fn new_chapter(&mut self, chapter: String) {
+        self.chapter = Some(chapter);
+        if self.style.figures_by_chapter {
+            self.figures = 0;
+            self.tables = 0;
+        }
+        self.notes = 0;
+    }
+
+    /// A figure's or table's number as printed: `3`, or `2-3` by chapter.
+    fn figure_number(&self, n: u32) -> String {
+        match (&self.chapter, self.style.figures_by_chapter) {
+            (Some(chapter), true) => format!("{chapter}-{n}"),
+            _ => n.to_string(),
+        }
+    }
+}
+
+fn number_blocks(blocks: &mut [Block], state: &mut State, depth: usize) {
     for block in blocks {
         match block {
             Block::Heading(heading) if heading.numbered => {
-                let depth = usize::from(heading.level);
-                headings.resize(depth.max(headings.len()), 0);
-                headings.truncate(depth);
-                headings[depth - 1] = match heading.number {
+                let level = usize::from(heading.level);
+                state.headings.resize(level.max(state.headings.len()), 0);
+                state.headings.truncate(level);
+                state.headings[level - 1] = match heading.number {
                     Some(number) => number,
-                    None => headings[depth - 1].saturating_add(1),
+                    None => state.headings[level - 1].saturating_add(1),
                 };
-                heading.resolved = headings.clone();
+                heading.resolved = state.headings.clone();
+                if level == 1 {
+                    state.new_chapter(state.headings[0].to_string());
+                }
+                let words = state
+                    .locale
+                    .heading_reference(&heading.resolved)
+                    .unwrap_or_default();
+                state.declare(&heading.id, TargetKind::Heading, words);
+                number_notes(&mut heading.text.0, state);
             }
-            Block::Heading(heading) => heading.resolved.clear(),
+            Block::Heading(heading) => {
+                heading.resolved.clear();
+                // Every part starts its notes from 1, as the EPUB's files do.
+                if heading.level == 1 {
+                    state.notes = 0;
+                }
+                let words = heading.text.to_plain();
+                state.declare(&heading.id, TargetKind::Heading, words);
+                number_notes(&mut heading.text.0, state);
+            }
+            Block::Appendix(appendix) => {
+                state.appendices += 1;
+                appendix.resolved = state.appendices;
+                state.headings.clear();
+                let chapter = match state.style.appendix {
+                    AppendixStyle::Lettered => latin_letters(state.appendices, b'A'),
+                    AppendixStyle::Numbered => state.appendices.to_string(),
+                };
+                state.new_chapter(chapter);
+                let words = state
+                    .locale
+                    .appendix_label(state.appendices, state.style.appendix);
+                state.declare(&appendix.id, TargetKind::Appendix, words);
+                number_notes(&mut appendix.title.0, state);
+            }
             Block::Sidebar(sidebar) => {
-                *sidebars = sidebar.number.unwrap_or(sidebars.saturating_add(1));
-                sidebar.resolved = *sidebars;
-                number_blocks(&mut sidebar.body, headings, sidebars);
+                state.sidebars = sidebar.number.unwrap_or(state.sidebars.saturating_add(1));
+                sidebar.resolved = state.sidebars;
+                number_notes(&mut sidebar.title.0, state);
+                number_blocks(&mut sidebar.body, state, depth);
             }
-            Block::Paragraph(_) | Block::Dateline(_) => {}
+            Block::Figure(figure) => {
+                if figure.caption.is_some() {
+                    state.figures += 1;
+                    let number = state.figure_number(state.figures);
+                    let words = format!("{}{number}", state.locale.figure());
+                    figure.resolved = Some(number);
+                    state.declare(&figure.id, TargetKind::Figure, words);
+                } else {
+                    figure.resolved = None;
+                    if let Some(id) = &figure.id {
+                        state.problems.push((
+                            id.origin.clone(),
+                            format!("the figure `{}` has no caption, so no number to refer to; give it a caption", id.name),
+                        ));
+                    }
+                }
+                if let Some(caption) = &mut figure.caption {
+                    number_notes(&mut caption.0, state);
+                }
+            }
+            Block::Table(table) => {
+                if table.caption.is_some() {
+                    state.tables += 1;
+                    let number = state.figure_number(state.tables);
+                    let words = format!("{}{number}", state.locale.table());
+                    table.resolved = Some(number);
+                    state.declare(&table.id, TargetKind::Table, words);
+                } else {
+                    table.resolved = None;
+                    if let Some(id) = &table.id {
+                        state.problems.push((
+                            id.origin.clone(),
+                            format!("the table `{}` has no caption, so no number to refer to; give it a caption", id.name),
+                        ));
+                    }
+                }
+                if let Some(caption) = &mut table.caption {
+                    number_notes(&mut caption.0, state);
+                }
+                for cell in table.rows.iter_mut().flatten() {
+                    number_notes(&mut cell.text.0, state);
+                }
+            }
+            Block::List(list) => {
+                list.labels = (0..list.items.len())
+                    .map(|i| {
+                        let number = list.start.unwrap_or(1).saturating_add(i as u32);
+                        list_label(&list.style, number, depth, state.locale)
+                    })
+                    .collect();
+                for item in &mut list.items {
+                    number_blocks(item, state, depth + 1);
+                }
+            }
+            Block::Quote(quote) => {
+                number_blocks(&mut quote.body, state, depth);
+                if let Some(attribution) = &mut quote.attribution {
+                    number_notes(&mut attribution.0, state);
+                }
+            }
+            Block::Paragraph(text) | Block::Dateline(text) => number_notes(&mut text.0, state),
+            Block::Verse(verse) => {
+                for text in verse
+                    .title
+                    .iter_mut()
+                    .chain(verse.author.iter_mut())
+                    .chain(verse.stanzas.iter_mut().flatten())
+                {
+                    number_notes(&mut text.0, state);
+                }
+            }
+            Block::Divider | Block::PageBreak => {}
+        }
+    }
+}
+
+/// Numbers the notes of `inlines` in reading order, and declares their ids.
+fn number_notes(inlines: &mut [Inline], state: &mut State) {
+    visit_mut(inlines, &mut |inline| {
+        if let Inline::Note(note) = inline {
+            state.notes += 1;
+            note.resolved = state.notes;
+            let words = format!("{}{}", state.locale.note(), state.notes);
+            state.declare(&note.id, TargetKind::Note, words);
+        }
+    });
+}
+
+/// Gives every cross-reference the words of its target; an unknown id is a problem.
+fn resolve_references(
+    blocks: &mut [Block],
+    targets: &HashMap<String, Target>,
+    problems: &mut Vec<Problem>,
+) {
+    for_each_text_mut(blocks, &mut |text| {
+        visit_mut(&mut text.0, &mut |inline| {
+            if let Inline::Ref(reference) = inline {
+                reference.resolved = targets.get(&reference.id.name).cloned();
+                if reference.resolved.is_none() {
+                    let mut known: Vec<&String> = targets.keys().collect();
+                    known.sort();
+                    let closest = known
+                        .iter()
+                        .map(|k| (strsim::jaro_winkler(&reference.id.name, k), *k))
+                        .filter(|(score, _)| *score >= 0.8)
+                        .max_by(|a, b| a.0.total_cmp(&b.0));
+                    let hint = match closest {
+                        Some((_, k)) => format!(" (did you mean `{k}`?)"),
+                        None => String::new(),
+                    };
+                    problems.push((
+                        reference.id.origin.clone(),
+                        format!(
+                            "a reference to `{}`, which no heading, figure, table, note or appendix declares as its `id`{hint}",
+                            reference.id.name
+                        ),
+                    ));
+                }
+            }
+        });
+    });
+}
+
+/// The label of item `number` of a list in `style`, `depth` lists deep.
+pub fn list_label(style: &ListStyle, number: u32, depth: usize, locale: Locale) -> String {
+    match style {
+        ListStyle::Bullet => locale.bullet(depth).to_owned(),
+        ListStyle::Numbered {
+            prefix,
+            counter,
+            suffix,
+        } => {
+            let value = match counter {
+                Counter::Arabic => number.to_string(),
+                Counter::Circled => circled(number),
+                Counter::Chinese if locale == Locale::Hant => traditional_chinese_numeral(number),
+                Counter::Chinese => chinese_numeral(number),
+                Counter::LowerLatin => latin_letters(number, b'a'),
+                Counter::UpperLatin => latin_letters(number, b'A'),
+            };
+            format!("{prefix}{value}{suffix}")
         }
     }
 }
@@ -203,7 +456,7 @@ mod tests {
 
     fn resolved(yaml: &str) -> Vec<(Vec<u32>, Option<u32>)> {
         let mut document = load_str(yaml, "test.yaml").unwrap();
-        number(&mut document);
+        assert!(number(&mut document).is_empty());
         document
             .walk()
             .filter_map(|b| match b {

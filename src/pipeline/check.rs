@@ -1,5 +1,11 @@
-//! `check` and `check --fix`: schema, glyph coverage and the punctuation lint, located in
-//! the content file; and the lint's fixes written back into the YAML, touching nothing else.
+//! `check` and `check --fix`: schema, references, control characters, glyph coverage and
+//! the punctuation lint, located in the content file; and the lint's fixes written back
+//! into the YAML, touching nothing else.
+//!
+//! Everything is judged on the text a reader sees, one unit at a time (a paragraph with
+//! its runs, a caption, a cell, a note: [`model::Unit`]); each character knows the YAML
+//! scalar and the character of it that it came from, so a finding inside inline markup or
+//! an escape is still located, and fixed, at its own bytes.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -7,7 +13,7 @@ use std::path::Path;
 
 use super::Builder;
 use crate::diag::{Diagnostic, Failure};
-use crate::model::{self, Document, SourceMap, SourceText, TextPath};
+use crate::model::{self, Document, Origin, Piece, SourceMap, TextPath, Unit};
 use crate::passes::{control, coverage, lint};
 
 /// What `--fix` did to one file.
@@ -26,25 +32,78 @@ struct Located {
     text: String,
     document: Document,
     map: Option<SourceMap>,
+    /// Errors of the numbering pass: references to unknown ids, ids declared twice.
+    references: Vec<Diagnostic>,
+}
+
+/// The text of a unit as the lint reads it, and where each of its characters came from.
+struct Joined<'a> {
+    text: String,
+    /// For each character: its piece and its index in the piece; none for the barrier
+    /// that stands for code, which the lint must not read across.
+    places: Vec<Option<(usize, usize)>>,
+    pieces: &'a [Piece<'a>],
+}
+
+impl<'a> Joined<'a> {
+    fn new(unit: &'a Unit<'a>) -> Self {
+        let mut text = String::new();
+        let mut places = Vec::new();
+        for (p, piece) in unit.pieces.iter().enumerate() {
+            if piece.code {
+                text.push('\u{fffc}');
+                places.push(None);
+                continue;
+            }
+            for (i, c) in piece.text.chars().enumerate() {
+                text.push(c);
+                places.push(Some((p, i)));
+            }
+        }
+        Self {
+            text,
+            places,
+            pieces: &unit.pieces,
+        }
+    }
+
+    /// The piece and the range of its characters that `chars` of the joined text cover,
+    /// if they lie in one piece.
+    fn within_one_piece(&self, chars: &Range<usize>) -> Option<(&'a Piece<'a>, Range<usize>)> {
+        let (first_piece, first) = (*self.places.get(chars.start)?)?;
+        let (last_piece, last) = (*self.places.get(chars.end.checked_sub(1)?)?)?;
+        (first_piece == last_piece).then(|| (&self.pieces[first_piece], first..last + 1))
+    }
 }
 
 impl Located {
-    fn read(path: &Path, project: &crate::project::Project) -> Result<Self, Failure> {
+    fn read(path: &Path, builder: &Builder) -> Result<Self, Failure> {
         let text = model::read_utf8(path, "content files")?;
-        Self::parse(&text, &path.display().to_string(), project)
+        Self::parse(&text, &path.display().to_string(), builder)
     }
 
-    fn parse(text: &str, name: &str, project: &crate::project::Project) -> Result<Self, Failure> {
-        let document = model::load_str(text, name)?;
-        project
+    fn parse(text: &str, name: &str, builder: &Builder) -> Result<Self, Failure> {
+        let mut document = model::load_str(text, name)?;
+        let style = builder
+            .project
             .check_layout(&document.layout, name)
             .map_err(|d| super::at_layout_key(text, d))?;
-        Ok(Self {
+        let problems = crate::passes::numbering::number_with(&mut document, style);
+        let mut located = Self {
             name: name.to_owned(),
             text: text.to_owned(),
             document,
             map: SourceMap::parse(text).ok(),
-        })
+            references: Vec::new(),
+        };
+        located.references = problems
+            .into_iter()
+            .map(|(origin, message)| {
+                let diagnostic = Diagnostic::error(&located.name, message).with_code("content");
+                located.at_origin(diagnostic, &origin, 0)
+            })
+            .collect();
+        Ok(located)
     }
 
     /// An already loaded document with its source read again, to say where its texts
@@ -56,51 +115,115 @@ impl Located {
             map: SourceMap::parse(&text).ok(),
             text,
             document: document.clone(),
+            references: Vec::new(),
         }
     }
 
-    /// The source of the text at `path`, if the second parser read the same value there.
-    fn source(&self, path: &TextPath, value: &str) -> Option<&SourceText> {
-        self.map
-            .as_ref()?
-            .get(path)
-            .filter(|source| source.value == value)
+    /// The byte offset in the file of character `i` of a run written at `origin`, if the
+    /// second parser read that character there too.
+    fn offset(&self, origin: &Origin, i: usize, expected: Option<char>) -> Option<usize> {
+        let source = self.map.as_ref()?.get(&origin.path)?;
+        let index = origin.index(i);
+        if let Some(expected) = expected
+            && source.value.chars().nth(index) != Some(expected)
+        {
+            return None;
+        }
+        Some(source.offset_of(index))
     }
 
-    /// A diagnostic at character `index` of the text at `path`; without a position (but
-    /// naming the path) if the text could not be located.
-    fn at(&self, diagnostic: Diagnostic, path: &TextPath, value: &str, index: usize) -> Diagnostic {
-        match (self.source(path, value), &self.map) {
-            (Some(source), Some(map)) => {
-                let (line, column) = map.line_column(source.offset_of(index));
+    /// A diagnostic at character `i` of a run written at `origin`; without a position
+    /// (but naming the path) if the character could not be located.
+    fn at_origin(&self, diagnostic: Diagnostic, origin: &Origin, i: usize) -> Diagnostic {
+        self.located(diagnostic, origin, i, None)
+    }
+
+    fn at_piece(&self, diagnostic: Diagnostic, piece: &Piece, i: usize) -> Diagnostic {
+        let expected = piece.text.chars().nth(i);
+        self.located(diagnostic, &piece.origin, i, expected)
+    }
+
+    fn located(
+        &self,
+        diagnostic: Diagnostic,
+        origin: &Origin,
+        i: usize,
+        expected: Option<char>,
+    ) -> Diagnostic {
+        match (self.offset(origin, i, expected), &self.map) {
+            (Some(offset), Some(map)) => {
+                let (line, column) = map.line_column(offset);
                 diagnostic.at(line, column)
             }
             _ => Diagnostic {
-                message: format!("{path}: {}", diagnostic.message),
+                message: format!("{}: {}", origin.path, diagnostic.message),
                 ..diagnostic
             },
         }
     }
 
+    /// The bytes of the file that characters `chars` of `piece` were written as, if they
+    /// are one stretch of one scalar.
+    fn byte_range(&self, piece: &Piece, chars: Range<usize>) -> Option<Range<usize>> {
+        let source = self.map.as_ref()?.get(&piece.origin.path)?;
+        let first = piece.origin.index(chars.start);
+        let last = piece.origin.index(chars.end.checked_sub(1)?);
+        // Escapes or markup between them: not one stretch the fix may replace.
+        if last + 1 - first != chars.len() {
+            return None;
+        }
+        let value: Vec<char> = source.value.chars().collect();
+        let written: String = value.get(first..=last)?.iter().collect();
+        let shown: String = piece
+            .text
+            .chars()
+            .skip(chars.start)
+            .take(chars.len())
+            .collect();
+        if written != shown {
+            return None;
+        }
+        source.byte_range(first..last + 1)
+    }
+
     fn lint(&self) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        for (path, value) in self.document.rendered_texts() {
-            let source = self.source(&path, &value);
-            for finding in lint::lint(&value) {
+        let units = self.document.units();
+        for unit in &units {
+            let joined = Joined::new(unit);
+            for finding in lint::lint(&joined.text) {
                 let mut diagnostic = Diagnostic::warning(&self.name, finding.message)
                     .with_code(finding.rule.name())
                     .with_suggestion(finding.replacement);
-                let bytes = source.and_then(|s| s.byte_range(finding.mark.clone()));
+                let bytes = joined
+                    .within_one_piece(&finding.mark)
+                    .and_then(|(piece, chars)| self.byte_range(piece, chars));
                 if bytes.is_some_and(|bytes| self.text[bytes].contains(['\n', '\r'])) {
                     diagnostic = diagnostic.with_hint(
                         "the space is a line break that YAML folded: join the lines, or write the text as a literal block (|); --fix leaves it",
                     );
                 }
-                out.push(self.at(diagnostic, &path, &value, finding.mark.start));
+                out.push(
+                    match joined.places.get(finding.mark.start).copied().flatten() {
+                        Some((p, i)) => self.at_piece(diagnostic, &unit.pieces[p], i),
+                        None => diagnostic,
+                    },
+                );
             }
-            if let Some(diagnostic) = source.and_then(|source| self.cut_by_comment(source)) {
+        }
+        // A `#` comment that cut a text short, once per scalar.
+        let mut seen = std::collections::HashSet::new();
+        for piece in units.iter().flat_map(|unit| &unit.pieces) {
+            if seen.insert(&piece.origin.path)
+                && let Some(diagnostic) = self.cut_by_comment(&piece.origin.path)
+            {
                 out.push(diagnostic);
             }
+        }
+        for (origin, message) in &self.document.warnings {
+            let diagnostic =
+                Diagnostic::warning(&self.name, message.clone()).with_code("inline-syntax");
+            out.push(self.at_origin(diagnostic, origin, 0));
         }
         out
     }
@@ -108,7 +231,8 @@ impl Located {
     /// A warning when a `#` that YAML reads as a comment seems to belong to the text: it
     /// follows an unquoted text on the same line and is not followed by a space, as in
     /// `- 第 #1 号` (a comment written on purpose is `# note`).
-    fn cut_by_comment(&self, source: &SourceText) -> Option<Diagnostic> {
+    fn cut_by_comment(&self, path: &TextPath) -> Option<Diagnostic> {
+        let source = self.map.as_ref()?.get(path)?;
         let at = source.comment_after?;
         let comment = self.text[at..].lines().next().unwrap_or("");
         let after_hash = comment[1..].chars().next()?;
@@ -134,9 +258,8 @@ impl Located {
     /// An error at every control character of every text, metadata included.
     fn control_characters(&self) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        let texts = self.document.rendered_texts();
-        for (path, value) in texts.iter().chain(&self.document.metadata_texts()) {
-            for (index, c) in control::forbidden(value) {
+        for piece in self.document.units().iter().flat_map(|unit| &unit.pieces) {
+            for (index, c) in control::forbidden(piece.text) {
                 let diagnostic = Diagnostic::error(
                     &self.name,
                     format!(
@@ -147,7 +270,7 @@ impl Located {
                 .with_code("control-character")
                 .with_suggestion("")
                 .with_hint("delete it; write a line break as a new line of a `|` block, and a page break as a new paragraph");
-                out.push(self.at(diagnostic, path, value, index));
+                out.push(self.at_piece(diagnostic, piece, index));
             }
         }
         out
@@ -155,8 +278,8 @@ impl Located {
 
     fn missing_glyphs(&self, covers: &mut impl FnMut(char) -> bool) -> Vec<Diagnostic> {
         let mut out = Vec::new();
-        for (path, value) in self.document.rendered_texts() {
-            for (index, c) in coverage::missing(&value, &mut *covers) {
+        for piece in self.document.units().iter().flat_map(|unit| &unit.pieces) {
+            for (index, c) in coverage::missing(piece.text, &mut *covers) {
                 let diagnostic = Diagnostic::error(
                     &self.name,
                     format!(
@@ -166,7 +289,7 @@ impl Located {
                 )
                 .with_code("missing-glyph")
                 .with_hint("replace the character, or add a font that has it with --font-path");
-                out.push(self.at(diagnostic, &path, &value, index));
+                out.push(self.at_piece(diagnostic, piece, index));
             }
         }
         out
@@ -175,16 +298,18 @@ impl Located {
 
 impl Builder {
     /// Everything `check` reports for one content file: a schema error alone if it does
-    /// not load, else missing glyphs (errors) and punctuation findings (warnings).
+    /// not load, else references, control characters and missing glyphs (errors), and
+    /// punctuation and syntax findings (warnings).
     pub fn check(&self, content: &Path) -> Vec<Diagnostic> {
-        match Located::read(content, &self.project) {
+        match Located::read(content, self) {
             Ok(located) => self.check_located(&located),
             Err(failure) => failure.0,
         }
     }
 
     fn check_located(&self, located: &Located) -> Vec<Diagnostic> {
-        let mut diagnostics = located.control_characters();
+        let mut diagnostics = located.references.clone();
+        diagnostics.extend(located.control_characters());
         diagnostics.extend(located.missing_glyphs(&mut self.coverage()));
         diagnostics.extend(located.lint());
         sort_by_position(&mut diagnostics);
@@ -215,15 +340,37 @@ impl Builder {
         content: &Path,
     ) -> Result<(), Failure> {
         let any = document
-            .rendered_texts()
+            .units()
             .iter()
-            .chain(&document.metadata_texts())
-            .any(|(_, text)| text.chars().any(control::is_forbidden));
+            .flat_map(|unit| &unit.pieces)
+            .any(|piece| piece.text.chars().any(control::is_forbidden));
         if !any {
             return Ok(());
         }
         let located = Located::reread(document, content);
         let mut diagnostics = located.control_characters();
+        sort_by_position(&mut diagnostics);
+        Err(Failure(diagnostics))
+    }
+
+    /// Refuses the problems of a pass (unknown references, ids declared twice, images
+    /// that cannot be read), each located in `content`.
+    pub(super) fn refuse_problems(
+        document: &Document,
+        content: &Path,
+        problems: Vec<(Origin, String)>,
+    ) -> Result<(), Failure> {
+        if problems.is_empty() {
+            return Ok(());
+        }
+        let located = Located::reread(document, content);
+        let mut diagnostics: Vec<Diagnostic> = problems
+            .into_iter()
+            .map(|(origin, message)| {
+                let diagnostic = Diagnostic::error(&located.name, message).with_code("content");
+                located.at_origin(diagnostic, &origin, 0)
+            })
+            .collect();
         sort_by_position(&mut diagnostics);
         Err(Failure(diagnostics))
     }
@@ -249,8 +396,8 @@ impl Builder {
         )
         .with_code("content")
         .with_hint("add `date: YYYY-MM-DD` to the header, or set SOURCE_DATE_EPOCH for the build");
-        let title = TextPath::default().key("title");
-        Err(located.at(diagnostic, &title, &document.title, 0).into())
+        let title = Origin::at(TextPath::default().key("title"));
+        Err(located.at_origin(diagnostic, &title, 0).into())
     }
 
     /// Refuses a document with characters no font draws, each located in `content`.
@@ -261,9 +408,10 @@ impl Builder {
     ) -> Result<(), Failure> {
         let mut covers = self.coverage();
         let any_missing = document
-            .rendered_texts()
+            .units()
             .iter()
-            .any(|(_, text)| !coverage::missing(text, &mut covers).is_empty());
+            .flat_map(|unit| &unit.pieces)
+            .any(|piece| !coverage::missing(piece.text, &mut covers).is_empty());
         if !any_missing {
             return Ok(());
         }
@@ -283,7 +431,7 @@ impl Builder {
     /// symbolic link is written through to the file it names.
     pub fn fix(&self, content: &Path) -> Result<Fixed, Failure> {
         let name = content.display().to_string();
-        let mut located = Located::read(content, &self.project)?;
+        let mut located = Located::read(content, self)?;
         let original = located.text.clone();
         let mut fixed = 0;
         let mut refused = Vec::new();
@@ -295,7 +443,7 @@ impl Builder {
                 break;
             }
             fixed += pass.fixed;
-            located = Located::parse(&pass.text, &name, &self.project)?;
+            located = Located::parse(&pass.text, &name, self)?;
         }
         let text = &located.text;
         if *text != original {
@@ -319,51 +467,62 @@ impl Builder {
             fixed: 0,
             refused: Vec::new(),
         };
-        let Some(map) = &located.map else {
+        if located.map.is_none() {
             return pass;
-        };
-        // Per text: its edits in the file and its expected value.
-        let mut planned: Vec<(TextPath, Vec<Edit>, String)> = Vec::new();
-        for (path, value) in located.document.rendered_texts() {
-            let Some(source) = located.source(&path, &value) else {
-                continue;
-            };
-            let mut edits = Vec::new();
-            let mut applied = Vec::new();
-            for mut finding in lint::lint(&value) {
-                let Some(mut bytes) = source.byte_range(finding.chars.clone()) else {
+        }
+        // Per scalar: its edits in the file and what its characters become.
+        let mut planned: HashMap<TextPath, (Vec<Edit>, Vec<Change>)> = HashMap::new();
+        for unit in &located.document.units() {
+            let joined = Joined::new(unit);
+            for mut finding in lint::lint(&joined.text) {
+                let Some((piece, mut chars)) = joined.within_one_piece(&finding.chars) else {
+                    continue;
+                };
+                let Some(mut bytes) = located.byte_range(piece, chars.clone()) else {
                     continue;
                 };
                 // Spaces a mark absorbs may be a folded line break: keep those, fix the mark.
                 if text[bytes.clone()].contains(['\n', '\r']) && finding.mark != finding.chars {
                     finding.chars = finding.mark.clone();
-                    let Some(mark_bytes) = source.byte_range(finding.chars.clone()) else {
+                    let Some((_, mark_chars)) = joined.within_one_piece(&finding.chars) else {
                         continue;
                     };
+                    let Some(mark_bytes) = located.byte_range(piece, mark_chars.clone()) else {
+                        continue;
+                    };
+                    chars = mark_chars;
                     bytes = mark_bytes;
                 }
                 // A line break of the source is the author's to join.
                 if text[bytes.clone()].contains(['\n', '\r']) {
                     continue;
                 }
-                edits.push((bytes, finding.replacement.clone()));
-                applied.push(finding);
-            }
-            if !edits.is_empty() {
-                let expected = lint::apply(&value, &applied);
-                planned.push((path, edits, expected));
+                let entry = planned.entry(piece.origin.path.clone()).or_default();
+                entry.0.push((bytes, finding.replacement.clone()));
+                entry.1.push(Change {
+                    first: piece.origin.index(chars.start),
+                    end: piece.origin.index(chars.end - 1) + 1,
+                    replacement: finding.replacement,
+                });
             }
         }
         if planned.is_empty() {
             return pass;
         }
+        let mut planned: Vec<(TextPath, Vec<Edit>, Vec<Change>)> = planned
+            .into_iter()
+            .map(|(path, (edits, changes))| (path, edits, changes))
+            .collect();
+        planned.sort_by_key(|(_, edits, _)| std::cmp::Reverse(edits[0].0.start));
         // All at once, which is right almost always. A text written once and used twice
         // (an anchor and its alias) plans the same edit for both: make it once.
         let mut all: Vec<Edit> = planned.iter().flat_map(|(_, e, _)| e.clone()).collect();
         all.sort_by(|(a, x), (b, y)| (a.start, a.end, x).cmp(&(b.start, b.end, y)));
         all.dedup();
-        let expected: HashMap<&TextPath, &String> =
-            planned.iter().map(|(p, _, want)| (p, want)).collect();
+        let expected: Vec<(&TextPath, &[Change])> = planned
+            .iter()
+            .map(|(path, _, changes)| (path, changes.as_slice()))
+            .collect();
         if let Some(rewritten) = rewrite(text, &mut all)
             && self.reads_back(located, &rewritten, &expected)
         {
@@ -371,13 +530,12 @@ impl Builder {
             pass.text = rewritten;
             return pass;
         }
-        // Else text by text, from the end of the file so earlier offsets stay valid.
-        planned.sort_by_key(|(_, edits, _)| std::cmp::Reverse(edits[0].0.start));
-        let mut accepted: HashMap<&TextPath, &String> = HashMap::new();
-        for (path, edits, want) in &planned {
+        // Else scalar by scalar, from the end of the file so earlier offsets stay valid.
+        let mut accepted: Vec<(&TextPath, &[Change])> = Vec::new();
+        for (path, edits, changes) in &planned {
             let mut edits = edits.clone();
             let mut trial = accepted.clone();
-            trial.insert(path, want);
+            trial.push((path, changes));
             match rewrite(&pass.text, &mut edits) {
                 Some(rewritten) if self.reads_back(located, &rewritten, &trial) => {
                     pass.fixed += edits.len();
@@ -385,44 +543,71 @@ impl Builder {
                     accepted = trial;
                 }
                 _ => {
-                    let source = map.get(path).expect("planned from the map");
-                    let (line, column) = map.line_column(source.offset_of(0));
-                    pass.refused.push(
-                        Diagnostic::warning(
-                            &located.name,
-                            format!(
-                                "{path}: --fix cannot rewrite this text safely; fix it by hand"
-                            ),
-                        )
-                        .with_code("fix-refused")
-                        .at(line, column),
-                    );
+                    let diagnostic = Diagnostic::warning(
+                        &located.name,
+                        format!("{path}: --fix cannot rewrite this text safely; fix it by hand"),
+                    )
+                    .with_code("fix-refused");
+                    pass.refused
+                        .push(located.at_origin(diagnostic, &Origin::at(path.clone()), 0));
                 }
             }
         }
         pass
     }
 
-    /// Whether `rewritten` loads as `located`'s document with `expected` texts replaced.
+    /// Whether `rewritten` loads as `located`'s document with the `expected` changes made
+    /// to its texts.
     fn reads_back(
         &self,
         located: &Located,
         rewritten: &str,
-        expected: &HashMap<&TextPath, &String>,
+        expected: &[(&TextPath, &[Change])],
     ) -> bool {
+        let by_path: HashMap<&TextPath, &[Change]> = expected.iter().copied().collect();
         let mut want = located.document.clone();
-        want.edit_rendered_texts(&mut |path, text| {
-            if let Some(fixed) = expected.get(path) {
-                *text = (*fixed).clone();
+        want.edit_runs(&mut |run| {
+            if let Some(changes) = by_path.get(&run.origin.path) {
+                apply_changes(run, changes);
             }
         });
-        Located::parse(rewritten, &located.name, &self.project)
-            .is_ok_and(|reread| reread.document == want)
+        Located::parse(rewritten, &located.name, self).is_ok_and(|reread| reread.document == want)
     }
 }
 
 /// Bytes of the file and what replaces them.
 type Edit = (Range<usize>, String);
+
+/// Characters `first..end` of a scalar's value, and what replaces them.
+#[derive(Debug, Clone)]
+struct Change {
+    first: usize,
+    end: usize,
+    replacement: String,
+}
+
+/// Makes the `changes` that fall inside `run`, by the places its characters came from.
+fn apply_changes(run: &mut model::Run, changes: &[Change]) {
+    let chars: Vec<char> = run.text.chars().collect();
+    let mut out = String::with_capacity(run.text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let index = run.origin.index(i);
+        match changes.iter().find(|c| c.first == index) {
+            Some(change) => {
+                out.push_str(&change.replacement);
+                while i < chars.len() && run.origin.index(i) < change.end {
+                    i += 1;
+                }
+            }
+            None => {
+                out.push(chars[i]);
+                i += 1;
+            }
+        }
+    }
+    run.text = out;
+}
 
 struct FixPass {
     text: String,

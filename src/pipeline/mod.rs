@@ -5,6 +5,7 @@ mod batch;
 mod cache;
 mod check;
 mod files;
+pub mod resources;
 mod text;
 pub mod watch;
 
@@ -29,24 +30,30 @@ use crate::passes;
 use crate::project::Project;
 use crate::writers;
 
-/// Loads a content file and runs every pass over it.
+/// Loads a content file and runs every pass over it, numbering in the default style.
 pub fn prepare(path: &Path) -> Result<Document, Failure> {
     let mut document = model::load_file(path)?;
-    passes::numbering::number(&mut document);
+    let problems = passes::numbering::number(&mut document);
+    Builder::refuse_problems(&document, path, problems)?;
     Ok(document)
 }
 
-/// Loads a content file, runs every pass, and checks that its layout exists and that
-/// its texts hold nothing no output can print.
+/// Loads a content file, checks that its layout exists, runs every pass in the layout's
+/// style, and checks that its texts hold nothing no output can print.
 pub fn load(path: &Path, project: &Project) -> Result<Document, Failure> {
-    let document = prepare(path)?;
-    Builder::refuse_control_characters(&document, path)?;
-    project
+    let mut document = model::load_file(path)?;
+    let style = project
         .check_layout(&document.layout, &path.display().to_string())
         .map_err(|d| {
             let text = std::fs::read_to_string(path).unwrap_or_default();
             at_layout_key(&text, d)
         })?;
+    let problems = passes::numbering::number_with(&mut document, style);
+    Builder::refuse_problems(&document, path, problems)?;
+    Builder::refuse_control_characters(&document, path)?;
+    if let Err(problems) = resources::resolve_figures(&mut document, path, &project.root) {
+        Builder::refuse_problems(&document, path, problems)?;
+    }
     Ok(document)
 }
 
@@ -368,11 +375,40 @@ impl Builder {
             stylesheet: &stylesheet,
             fonts,
             source_date_epoch: source_date_epoch(),
+            images: self.epub_images(document)?,
         };
         writers::epub::write(document, &options).map_err(|mut d| {
             d.file = name.clone();
             d.into()
         })
+    }
+
+    /// The image files of `document`'s figures (found and checked when it was loaded).
+    fn epub_images(&self, document: &Document) -> Result<Vec<writers::epub::Image>, Failure> {
+        let mut paths = std::collections::BTreeSet::new();
+        for block in document.walk() {
+            if let model::Block::Figure(figure) = block
+                && let Some(path) = &figure.project_path
+            {
+                paths.insert(path.clone());
+            }
+        }
+        paths
+            .into_iter()
+            .map(|project_path| {
+                let file = self.project.root.join(project_path.trim_start_matches('/'));
+                let name = file.display().to_string();
+                let bytes = std::fs::read(&file)
+                    .map_err(|e| Diagnostic::error(&name, format!("cannot read: {e}")))?;
+                let media_type = crate::engine::images::media_type(&bytes)
+                    .ok_or_else(|| Diagnostic::error(&name, "no longer an image"))?;
+                Ok(writers::epub::Image {
+                    project_path,
+                    bytes,
+                    media_type,
+                })
+            })
+            .collect()
     }
 
     /// Maps the file of every face whose family the stylesheet names in quotes.

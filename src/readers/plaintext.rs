@@ -8,7 +8,7 @@
 //! furniture) or a warning (control characters, repeated running heads).
 
 use crate::diag::Diagnostic;
-use crate::model::{Block, DEFAULT_LAYOUT, Document, Heading, LanguageTag, Sidebar};
+use crate::model::{Block, DEFAULT_LAYOUT, Document, Heading, LanguageTag, Sidebar, Text};
 use crate::passes::numbering::parse_chinese_numeral;
 
 pub struct Imported {
@@ -583,24 +583,24 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
     let mut iter = units.into_iter().peekable();
     while let Some(unit) = iter.next() {
         match unit {
-            Unit::Paragraph { text, .. } => body.push(Block::Paragraph(text)),
-            Unit::Numbered { text, .. } => body.push(Block::Paragraph(text)),
+            Unit::Paragraph { text, .. } => body.push(Block::Paragraph(Text::from_string(text))),
+            Unit::Numbered { text, .. } => body.push(Block::Paragraph(Text::from_string(text))),
             Unit::Heading(heading, _) => body.push(Block::Heading(heading)),
-            Unit::Dateline(text) => body.push(Block::Dateline(text)),
-            Unit::Table(text) => body.push(Block::Paragraph(text)),
+            Unit::Dateline(text) => body.push(Block::Dateline(Text::from_string(text))),
+            Unit::Table(text) => body.push(Block::Paragraph(Text::from_string(text))),
             Unit::Sidebar { title, number } => {
                 // The panel holds the paragraph (or table) that follows it.
                 let mut panel = Vec::new();
                 if let Some(Unit::Paragraph { .. } | Unit::Table(_)) = iter.peek()
                     && let Some(Unit::Paragraph { text, .. } | Unit::Table(text)) = iter.next()
                 {
-                    panel.push(Block::Paragraph(text));
+                    panel.push(Block::Paragraph(Text::from_string(text)));
                 }
                 if panel.is_empty() {
-                    panel.push(Block::Paragraph(title.clone()));
+                    panel.push(Block::Paragraph(Text::from_string(title.clone())));
                 }
                 body.push(Block::Sidebar(Sidebar {
-                    title,
+                    title: Text::from_string(title),
                     number: Some(number),
                     body: panel,
                     resolved: 0,
@@ -641,7 +641,10 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
             size: None,
             toc_depth: None,
             colophon: None,
+            markup: false,
             body,
+            warnings: Vec::new(),
+            numbering: Default::default(),
         },
         warnings: {
             let mut list = warnings.list;
@@ -732,7 +735,8 @@ fn classify(
         );
         return Unit::Heading(
             Heading {
-                text: line.to_owned(),
+                text: Text::from_string(line),
+                id: None,
                 level: 1,
                 number: None,
                 numbered: false,
@@ -1126,7 +1130,8 @@ fn decide_numbered(units: Vec<Unit>, warnings: &mut Warnings) -> Vec<Unit> {
             headings.push((level, line));
             out.push(Unit::Heading(
                 Heading {
-                    text: rest.to_owned(),
+                    text: Text::from_string(rest),
+                    id: None,
                     level,
                     number: Some(value),
                     numbered: true,

@@ -8,7 +8,11 @@
 
 use std::fmt::Write;
 
-use crate::model::{Block, Document, Heading, Locale, PrintSettings};
+use crate::model::locale::AppendixStyle;
+use crate::model::{
+    Align, Block, Cell, Document, Figure, Heading, Id, Inline, List, ListStyle, Locale,
+    PrintSettings, Table, TargetKind, Text,
+};
 use crate::project::Project;
 
 /// Writes the whole document as standalone markup, compiled with the project folder as root.
@@ -106,57 +110,337 @@ pub fn write(document: &Document, content_name: &str, print: &PrintSettings) -> 
         date_text(true),
     );
     out.push_str(")\n");
+    let context = Context {
+        locale,
+        appendix_style: document.numbering.appendix,
+    };
     for block in &document.body {
         out.push('\n');
-        write_block(&mut out, block, locale);
+        write_block(&mut out, block, &context);
     }
     out
 }
 
-fn write_block(out: &mut String, block: &Block, locale: Locale) {
+/// Writes one block and the blocks inside it; blocks are separated by blank lines.
+fn write_block(out: &mut String, block: &Block, context: &Context) {
     match block {
         Block::Paragraph(text) => {
-            // A literal YAML block ends in a newline that is not part of the text.
-            let _ = writeln!(out, "#{}", string_literal(text.trim_end_matches('\n')));
+            out.push_str(&inline_markup(&trimmed(text), context));
+            out.push('\n');
         }
-        Block::Heading(heading) => write_heading(out, heading, locale),
+        Block::Heading(heading) => write_heading(out, heading, context),
         Block::Sidebar(sidebar) => {
             let _ = writeln!(
                 out,
-                "#sidebar(number: {}, label: {}, separator: {}, title: {})[",
+                "#sidebar(number: {}, label: {}, separator: {}, title: [{}])[",
                 sidebar.resolved,
-                string_literal(&locale.sidebar_label(sidebar.resolved)),
-                string_literal(locale.sidebar_separator()),
-                string_literal(&sidebar.title)
+                string_literal(&context.locale.sidebar_label(sidebar.resolved)),
+                string_literal(context.locale.sidebar_separator()),
+                inline_markup(&sidebar.title, context)
             );
-            for (i, inner) in sidebar.body.iter().enumerate() {
-                if i > 0 {
-                    out.push('\n');
-                }
-                write_block(out, inner, locale);
-            }
+            write_blocks(out, &sidebar.body, context);
             out.push_str("]\n");
         }
         Block::Dateline(text) => {
-            let _ = writeln!(out, "#dateline({})", string_literal(text));
+            let _ = writeln!(out, "#dateline[{}]", inline_markup(&trimmed(text), context));
         }
+        Block::List(list) => write_list(out, list, context),
+        Block::Quote(quote) => {
+            let attribution = match &quote.attribution {
+                Some(text) => format!("[{}]", inline_markup(text, context)),
+                None => "none".to_owned(),
+            };
+            let _ = writeln!(out, "#quote(block: true, attribution: {attribution})[");
+            write_blocks(out, &quote.body, context);
+            out.push_str("]\n");
+        }
+        Block::Verse(verse) => {
+            let optional_text = |text: &Option<Text>| match text {
+                Some(text) => format!("[{}]", inline_markup(text, context)),
+                None => "none".to_owned(),
+            };
+            let _ = write!(
+                out,
+                "#verse(title: {}, author: {}, (",
+                optional_text(&verse.title),
+                optional_text(&verse.author)
+            );
+            for stanza in &verse.stanzas {
+                out.push('(');
+                for line in stanza {
+                    let _ = write!(out, "[{}], ", inline_markup(line, context));
+                }
+                out.push_str("), ");
+            }
+            out.push_str("))\n");
+        }
+        Block::Table(table) => write_table(out, table, context),
+        Block::Figure(figure) => write_figure(out, figure, context),
+        Block::Divider => out.push_str("#divider()\n"),
+        Block::PageBreak => out.push_str("#pagebreak(weak: true)\n"),
+        Block::Appendix(appendix) => {
+            let _ = write!(
+                out,
+                "#appendix(label: {}, title: [{}])",
+                string_literal(
+                    &context
+                        .locale
+                        .appendix_label(appendix.resolved, context.appendix_style)
+                ),
+                inline_markup(&appendix.title, context)
+            );
+            write_label(out, &appendix.id);
+            out.push('\n');
+        }
+    }
+}
+
+fn write_blocks(out: &mut String, blocks: &[Block], context: &Context) {
+    for (i, block) in blocks.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        write_block(out, block, context);
     }
 }
 
 /// A heading with its number as the numbering pass resolved it and the locale words it:
 /// typst's `numbering` is a function that gives that label whatever typst's own heading
 /// counter says, so outline, bookmarks and running heads print it too.
-fn write_heading(out: &mut String, heading: &Heading, locale: Locale) {
-    let numbering = match locale.heading_label(&heading.resolved) {
+fn write_heading(out: &mut String, heading: &Heading, context: &Context) {
+    let numbering = match context.locale.heading_label(&heading.resolved) {
         Some(label) if heading.numbered => format!("(..) => {}", string_literal(&label)),
         _ => "none".to_owned(),
     };
-    let _ = writeln!(
+    let _ = write!(
         out,
-        "#heading(level: {}, numbering: {numbering}, {})",
+        "#heading(level: {}, numbering: {numbering})[{}]",
         heading.level,
-        string_literal(&heading.text)
+        inline_markup(&heading.text, context)
     );
+    write_label(out, &heading.id);
+    out.push('\n');
+}
+
+/// A list: an `enum` whose numbering gives each item the label the numbering pass
+/// resolved, or a `list` with the pass's bullet.
+fn write_list(out: &mut String, list: &List, context: &Context) {
+    let items = |out: &mut String| {
+        for item in &list.items {
+            out.push_str("  [");
+            let mut inner = String::new();
+            write_blocks(&mut inner, item, context);
+            out.push_str(inner.trim_end());
+            out.push_str("],\n");
+        }
+    };
+    match list.style {
+        ListStyle::Bullet => {
+            let marker = list.labels.first().map(String::as_str).unwrap_or("•");
+            let _ = writeln!(out, "#list(marker: [#{}],", string_literal(marker));
+        }
+        ListStyle::Numbered { .. } => {
+            let labels: Vec<String> = list.labels.iter().map(|l| string_literal(l)).collect();
+            let _ = writeln!(
+                out,
+                "#enum(numbering: (..n) => ({},).at(n.pos().last() - 1),",
+                labels.join(", ")
+            );
+        }
+    }
+    items(out);
+    out.push_str(")\n");
+}
+
+fn write_table(out: &mut String, table: &Table, context: &Context) {
+    let mut body = String::from("table(\n");
+    let columns: Vec<String> = table
+        .columns
+        .iter()
+        .map(|c| match c.width {
+            Some(width) => format!("{width}fr"),
+            None => "auto".to_owned(),
+        })
+        .collect();
+    let _ = writeln!(body, "  columns: ({},),", columns.join(", "));
+    let aligns: Vec<&str> = table
+        .columns
+        .iter()
+        .map(|c| c.align.map_or("auto", align_name))
+        .collect();
+    let _ = writeln!(body, "  align: ({},),", aligns.join(", "));
+    let cell = |cell: &Cell| {
+        let mut args = Vec::new();
+        if cell.colspan > 1 {
+            args.push(format!("colspan: {}", cell.colspan));
+        }
+        if cell.rowspan > 1 {
+            args.push(format!("rowspan: {}", cell.rowspan));
+        }
+        if let Some(align) = cell.align {
+            args.push(format!("align: {}", align_name(align)));
+        }
+        let content = format!("[{}]", inline_markup(&cell.text, context));
+        if args.is_empty() {
+            content
+        } else {
+            format!("table.cell({}){content}", args.join(", "))
+        }
+    };
+    // The header rows, repeated on every page, then a rule the layout styles where the
+    // header ends.
+    if table.header_rows > 0 {
+        body.push_str("  table.header(repeat: true,\n");
+        for row in &table.rows[..table.header_rows] {
+            let cells: Vec<String> = row.iter().map(cell).collect();
+            let _ = writeln!(body, "    {},", cells.join(", "));
+        }
+        body.push_str("    table.hline(),\n  ),\n");
+    }
+    for row in &table.rows[table.header_rows..] {
+        let cells: Vec<String> = row.iter().map(cell).collect();
+        let _ = writeln!(body, "  {},", cells.join(", "));
+    }
+    body.push(')');
+    match (&table.caption, &table.resolved) {
+        (Some(caption), Some(number)) => {
+            let _ = write!(
+                out,
+                "#figure(kind: table, supplement: [#{}], numbering: (..) => {}, caption: figure.caption(position: top)[{}], {body})",
+                string_literal(context.locale.table().trim_end()),
+                string_literal(number),
+                inline_markup(caption, context)
+            );
+            write_label(out, &table.id);
+            out.push('\n');
+        }
+        _ => {
+            let _ = writeln!(out, "#{body}");
+        }
+    }
+}
+
+fn write_figure(out: &mut String, figure: &Figure, context: &Context) {
+    let path = figure.project_path.as_deref().unwrap_or(&figure.path);
+    let mut image = format!("image({}", string_literal(path));
+    if let Some(width) = figure.width {
+        let _ = write!(
+            image,
+            ", width: {}%",
+            (width * 100.0 * 1000.0).round() / 1000.0
+        );
+    }
+    if let Some(alt) = &figure.alt {
+        let _ = write!(image, ", alt: {}", string_literal(alt));
+    }
+    image.push(')');
+    match (&figure.caption, &figure.resolved) {
+        (Some(caption), Some(number)) => {
+            let _ = write!(
+                out,
+                "#figure({image}, kind: image, supplement: [#{}], numbering: (..) => {}, caption: [{}])",
+                string_literal(context.locale.figure().trim_end()),
+                string_literal(number),
+                inline_markup(caption, context)
+            );
+        }
+        _ => {
+            let _ = write!(out, "#figure({image}, kind: image, numbering: none)");
+        }
+    }
+    write_label(out, &figure.id);
+    out.push('\n');
+}
+
+fn align_name(align: Align) -> &'static str {
+    match align {
+        Align::Left => "left",
+        Align::Center => "center",
+        Align::Right => "right",
+    }
+}
+
+/// A label after an element, for references to it.
+fn write_label(out: &mut String, id: &Option<Id>) {
+    if let Some(id) = id {
+        let _ = write!(out, "#label({})", string_literal(&id.name));
+    }
+}
+
+/// A text without the newline a YAML literal block ends with, which is not part of it.
+fn trimmed(text: &Text) -> Text {
+    let mut text = text.clone();
+    if let Some(Inline::Text(run)) = text.0.last_mut() {
+        let kept = run.text.trim_end_matches('\n').len();
+        run.text.truncate(kept);
+    }
+    text
+}
+
+/// Inline content as markup on one line: each run a string literal, each element typst's
+/// own (`strong`, `emph`, `super`, `sub`, `raw`, `link`, `footnote`).
+fn inline_markup(text: &Text, context: &Context) -> String {
+    let mut out = String::new();
+    inlines(&mut out, &text.0, context);
+    out
+}
+
+fn inlines(out: &mut String, inlines_: &[Inline], context: &Context) {
+    for inline in inlines_ {
+        match inline {
+            Inline::Text(run) => {
+                if !run.text.is_empty() {
+                    let _ = write!(out, "#{}", string_literal(&run.text));
+                }
+            }
+            Inline::Strong(inner) => wrap(out, "strong", inner, context),
+            Inline::Emphasis(inner) => wrap(out, "emph", inner, context),
+            Inline::Superscript(inner) => wrap(out, "super", inner, context),
+            Inline::Subscript(inner) => wrap(out, "sub", inner, context),
+            Inline::Code(run) => {
+                let _ = write!(out, "#raw({})", string_literal(&run.text));
+            }
+            Inline::Link(link) => {
+                let _ = write!(out, "#link({})", string_literal(&link.target));
+                if !link.content.is_empty() {
+                    out.push('[');
+                    inlines(out, &link.content, context);
+                    out.push(']');
+                }
+            }
+            Inline::Note(note) => {
+                wrap(out, "footnote", &note.content, context);
+                write_label(out, &note.id);
+            }
+            Inline::Ref(reference) => match &reference.resolved {
+                // A note's number is the one its mark shows on its page, which typst knows.
+                Some(target) if target.kind == TargetKind::Note => {
+                    let _ = write!(out, "#ref(label({}))", string_literal(&reference.id.name));
+                }
+                Some(target) => {
+                    let _ = write!(
+                        out,
+                        "#link(label({}))[#{}]",
+                        string_literal(&reference.id.name),
+                        string_literal(&target.words)
+                    );
+                }
+                None => {}
+            },
+        }
+    }
+}
+
+fn wrap(out: &mut String, function: &str, inner: &[Inline], context: &Context) {
+    let _ = write!(out, "#{function}[");
+    inlines(out, inner, context);
+    out.push(']');
+}
+
+/// What every block needs to know of the document.
+struct Context {
+    locale: Locale,
+    appendix_style: AppendixStyle,
 }
 
 fn optional(text: Option<&str>) -> String {

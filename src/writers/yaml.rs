@@ -1,8 +1,9 @@
-//! Content format v1 as readable YAML: block style, characters as characters.
+//! The model as readable content YAML: block style, characters as characters; inline
+//! content in the structured form (a string, or a flow list of runs).
 
 use std::fmt::Write;
 
-use crate::model::{Block, Document};
+use crate::model::{Align, Block, Document, Id, Inline, ListStyle, Text};
 
 /// Writes `document` so that [`crate::model::load_str`] reads back the same model.
 pub fn write(document: &Document, header_comment: &str) -> String {
@@ -54,13 +55,14 @@ pub fn write(document: &Document, header_comment: &str) -> String {
 }
 
 fn write_blocks(out: &mut String, blocks: &[Block], indent: &str) {
+    let inner = format!("{indent}    ");
     for block in blocks {
         match block {
             Block::Paragraph(text) => {
-                let _ = writeln!(out, "{indent}- {}", scalar(text));
+                let _ = writeln!(out, "{indent}- {}", text_value(text));
             }
             Block::Heading(heading) => {
-                let _ = writeln!(out, "{indent}- heading: {}", scalar(&heading.text));
+                let _ = writeln!(out, "{indent}- heading: {}", text_value(&heading.text));
                 if heading.level != 1 {
                     let _ = writeln!(out, "{indent}  level: {}", heading.level);
                 }
@@ -70,19 +72,226 @@ fn write_blocks(out: &mut String, blocks: &[Block], indent: &str) {
                 if !heading.numbered {
                     let _ = writeln!(out, "{indent}  numbered: false");
                 }
+                write_id(out, indent, &heading.id);
             }
             Block::Sidebar(sidebar) => {
-                let _ = writeln!(out, "{indent}- sidebar: {}", scalar(&sidebar.title));
+                let _ = writeln!(out, "{indent}- sidebar: {}", text_value(&sidebar.title));
                 if let Some(number) = sidebar.number {
                     let _ = writeln!(out, "{indent}  number: {number}");
                 }
                 let _ = writeln!(out, "{indent}  body:");
-                write_blocks(out, &sidebar.body, &format!("{indent}    "));
+                write_blocks(out, &sidebar.body, &inner);
             }
             Block::Dateline(text) => {
-                let _ = writeln!(out, "{indent}- dateline: {}", scalar(text));
+                let _ = writeln!(out, "{indent}- dateline: {}", text_value(text));
+            }
+            Block::List(list) => {
+                let _ = writeln!(out, "{indent}- list:");
+                for item in &list.items {
+                    match item.as_slice() {
+                        [Block::Paragraph(text)] => {
+                            let _ = writeln!(out, "{indent}    - {}", text_value(text));
+                        }
+                        blocks => {
+                            let _ = writeln!(out, "{indent}    - body:");
+                            write_blocks(out, blocks, &format!("{indent}        "));
+                        }
+                    }
+                }
+                if let ListStyle::Numbered {
+                    prefix,
+                    counter,
+                    suffix,
+                } = &list.style
+                {
+                    let symbol = match counter {
+                        crate::model::Counter::Arabic => "1",
+                        crate::model::Counter::Circled => "①",
+                        crate::model::Counter::Chinese => "一",
+                        crate::model::Counter::LowerLatin => "a",
+                        crate::model::Counter::UpperLatin => "A",
+                    };
+                    let _ = writeln!(
+                        out,
+                        "{indent}  style: {}",
+                        scalar(&format!("{prefix}{symbol}{suffix}"))
+                    );
+                }
+                if let Some(start) = list.start {
+                    let _ = writeln!(out, "{indent}  start: {start}");
+                }
+            }
+            Block::Quote(quote) => {
+                let _ = writeln!(out, "{indent}- quote:");
+                write_blocks(out, &quote.body, &inner);
+                if let Some(attribution) = &quote.attribution {
+                    let _ = writeln!(out, "{indent}  attribution: {}", text_value(attribution));
+                }
+            }
+            Block::Verse(verse) => {
+                let _ = writeln!(out, "{indent}- verse:");
+                for (i, stanza) in verse.stanzas.iter().enumerate() {
+                    if i > 0 {
+                        let _ = writeln!(out, "{indent}    - \"\"");
+                    }
+                    for line in stanza {
+                        let _ = writeln!(out, "{indent}    - {}", text_value(line));
+                    }
+                }
+                if let Some(title) = &verse.title {
+                    let _ = writeln!(out, "{indent}  title: {}", text_value(title));
+                }
+                if let Some(author) = &verse.author {
+                    let _ = writeln!(out, "{indent}  author: {}", text_value(author));
+                }
+            }
+            Block::Table(table) => {
+                match &table.caption {
+                    Some(caption) => {
+                        let _ = writeln!(out, "{indent}- table: {}", text_value(caption));
+                    }
+                    None => {
+                        let _ = writeln!(out, "{indent}- table:");
+                    }
+                }
+                write_id(out, indent, &table.id);
+                if table.columns.iter().any(|c| c.width.is_some()) {
+                    let widths: Vec<String> = table
+                        .columns
+                        .iter()
+                        .map(|c| c.width.unwrap_or(1.0).to_string())
+                        .collect();
+                    let _ = writeln!(out, "{indent}  widths: [{}]", widths.join(", "));
+                }
+                if table.columns.iter().any(|c| c.align.is_some()) {
+                    let aligns: Vec<&str> = table
+                        .columns
+                        .iter()
+                        .map(|c| align_name(c.align.unwrap_or(Align::Left)))
+                        .collect();
+                    let _ = writeln!(out, "{indent}  align: [{}]", aligns.join(", "));
+                }
+                if table.header_rows > 0 {
+                    let _ = writeln!(out, "{indent}  header: {}", table.header_rows);
+                }
+                let _ = writeln!(out, "{indent}  rows:");
+                for row in &table.rows {
+                    let cells: Vec<String> = row
+                        .iter()
+                        .map(|cell| {
+                            let text = if cell.text.is_empty() {
+                                "\"\"".to_owned()
+                            } else {
+                                text_value(&cell.text)
+                            };
+                            let mut extra = Vec::new();
+                            if cell.colspan > 1 {
+                                extra.push(format!("colspan: {}", cell.colspan));
+                            }
+                            if cell.rowspan > 1 {
+                                extra.push(format!("rowspan: {}", cell.rowspan));
+                            }
+                            if let Some(align) = cell.align {
+                                extra.push(format!("align: {}", align_name(align)));
+                            }
+                            if extra.is_empty() {
+                                text
+                            } else {
+                                format!("{{text: {text}, {}}}", extra.join(", "))
+                            }
+                        })
+                        .collect();
+                    let _ = writeln!(out, "{indent}    - [{}]", cells.join(", "));
+                }
+            }
+            Block::Figure(figure) => {
+                let _ = writeln!(out, "{indent}- figure: {}", scalar(&figure.path));
+                if let Some(caption) = &figure.caption {
+                    let _ = writeln!(out, "{indent}  caption: {}", text_value(caption));
+                }
+                if let Some(alt) = &figure.alt {
+                    let _ = writeln!(out, "{indent}  alt: {}", scalar(alt));
+                }
+                if let Some(width) = figure.width {
+                    let _ = writeln!(out, "{indent}  width: {width}");
+                }
+                write_id(out, indent, &figure.id);
+            }
+            Block::Divider => {
+                let _ = writeln!(out, "{indent}- divider:");
+            }
+            Block::PageBreak => {
+                let _ = writeln!(out, "{indent}- pagebreak:");
+            }
+            Block::Appendix(appendix) => {
+                let _ = writeln!(out, "{indent}- appendix: {}", text_value(&appendix.title));
+                write_id(out, indent, &appendix.id);
             }
         }
+    }
+}
+
+fn write_id(out: &mut String, indent: &str, id: &Option<Id>) {
+    if let Some(id) = id {
+        let _ = writeln!(out, "{indent}  id: {}", scalar(&id.name));
+    }
+}
+
+fn align_name(align: Align) -> &'static str {
+    match align {
+        Align::Left => "left",
+        Align::Center => "center",
+        Align::Right => "right",
+    }
+}
+
+/// Inline content as a YAML value: a scalar for plain text, else a flow list of runs.
+fn text_value(text: &Text) -> String {
+    match text.0.as_slice() {
+        [Inline::Text(run)] if !run.text.trim().is_empty() => scalar(&run.text),
+        inlines => format!("[{}]", runs(inlines)),
+    }
+}
+
+fn runs(inlines: &[Inline]) -> String {
+    let items: Vec<String> = inlines
+        .iter()
+        .map(|inline| match inline {
+            Inline::Text(run) => quoted(&run.text),
+            Inline::Strong(inner) => format!("{{strong: [{}]}}", runs(inner)),
+            Inline::Emphasis(inner) => format!("{{emphasis: [{}]}}", runs(inner)),
+            Inline::Superscript(inner) => format!("{{sup: [{}]}}", runs(inner)),
+            Inline::Subscript(inner) => format!("{{sub: [{}]}}", runs(inner)),
+            Inline::Code(run) => format!("{{code: {}}}", quoted(&run.text)),
+            Inline::Link(link) if link.content.is_empty() => {
+                format!("{{link: {}}}", quoted(&link.target))
+            }
+            Inline::Link(link) => format!(
+                "{{link: {}, text: [{}]}}",
+                quoted(&link.target),
+                runs(&link.content)
+            ),
+            Inline::Note(note) => match &note.id {
+                Some(id) => format!(
+                    "{{note: [{}], id: {}}}",
+                    runs(&note.content),
+                    quoted(&id.name)
+                ),
+                None => format!("{{note: [{}]}}", runs(&note.content)),
+            },
+            Inline::Ref(reference) => format!("{{ref: {}}}", quoted(&reference.id.name)),
+        })
+        .collect();
+    items.join(", ")
+}
+
+/// A double-quoted scalar, safe anywhere in flow style.
+fn quoted(text: &str) -> String {
+    let plain = scalar(text);
+    if plain.starts_with('"') {
+        plain
+    } else {
+        scalar_quoted(text)
     }
 }
 
@@ -91,6 +300,10 @@ fn scalar(text: &str) -> String {
     if is_plain_safe(text) {
         return text.to_owned();
     }
+    scalar_quoted(text)
+}
+
+fn scalar_quoted(text: &str) -> String {
     let mut out = String::from("\"");
     for c in text.chars() {
         match c {
@@ -177,7 +390,7 @@ mod tests {
         let mut document = load_str("title: t\nbody: [x]\n", "t.yaml").unwrap();
         document.body = tricky
             .iter()
-            .map(|t| Block::Paragraph((*t).to_owned()))
+            .map(|t| Block::Paragraph(crate::model::Text::from_string(*t)))
             .collect();
         document.source = Some("（上接第十版）".to_owned());
         let yaml = write(&document, "header");

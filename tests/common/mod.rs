@@ -95,14 +95,15 @@ pub fn squeeze(text: &str) -> String {
 /// A block's text as the page prints it: headings with their label, panels with 专栏N.
 pub fn printed_text(block: &Block) -> String {
     match block {
-        Block::Paragraph(text) => text.trim_end_matches('\n').to_owned(),
-        Block::Dateline(text) => text.clone(),
+        Block::Paragraph(text) => text.to_plain().trim_end_matches('\n').to_owned(),
+        Block::Dateline(text) => text.to_plain(),
         Block::Heading(h) => format!(
             "{}{}",
             heading_label(&h.resolved).unwrap_or_default(),
-            h.text
+            h.text.to_plain()
         ),
-        Block::Sidebar(s) => format!("专栏{}\u{3000}{}", s.resolved, s.title),
+        Block::Sidebar(s) => format!("专栏{}\u{3000}{}", s.resolved, s.title.to_plain()),
+        other => panic!("not a v1 block: {other:?}"),
     }
 }
 

@@ -4,6 +4,7 @@ mod fonts;
 mod package;
 mod xhtml;
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 pub use fonts::{EmbeddedFont, FontSource};
@@ -20,6 +21,16 @@ pub struct EpubOptions<'a> {
     /// Seconds since 1970 for `dcterms:modified` and the zip times (SOURCE_DATE_EPOCH);
     /// without it, the content's date, else 2000-01-01: never the wall clock.
     pub source_date_epoch: Option<i64>,
+    /// The figures' image files, by project path (`/content/images/map.png`).
+    pub images: Vec<Image>,
+}
+
+/// An image file the book shows.
+pub struct Image {
+    pub project_path: String,
+    pub bytes: Vec<u8>,
+    /// `image/png`, `image/jpeg`, `image/gif`, `image/webp`, `image/svg+xml`.
+    pub media_type: &'static str,
 }
 
 /// Writes the whole book as EPUB bytes.
@@ -29,7 +40,29 @@ pub fn write(document: &Document, options: &EpubOptions) -> Result<Vec<u8>, Diag
         sheets.push("../css/fonts.css");
     }
     sheets.push("../css/book.css");
-    let (chapters, toc) = xhtml::chapters(document, &sheets)?;
+    // Images in the package by their order, keeping a readable, ASCII name.
+    let mut image_files: HashMap<String, String> = HashMap::new();
+    for (i, image) in options.images.iter().enumerate() {
+        let name: String = image
+            .project_path
+            .rsplit('/')
+            .next()
+            .unwrap_or("image")
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        image_files.insert(
+            image.project_path.clone(),
+            format!("images/{}-{name}", i + 1),
+        );
+    }
+    let (chapters, toc) = xhtml::chapters(document, &sheets, &image_files)?;
     let nav_sheets: Vec<&str> = sheets.iter().map(|s| s.trim_start_matches("../")).collect();
     let nav = xhtml::nav(document, &toc, &chapters[0].href, &nav_sheets)?;
     let used: std::collections::BTreeSet<char> = chapters
@@ -86,6 +119,16 @@ pub fn write(document: &Document, options: &EpubOptions) -> Result<Vec<u8>, Diag
             "text/css",
             None,
             css.into_bytes(),
+        );
+    }
+    for (i, image) in options.images.iter().enumerate() {
+        let href = &image_files[&image.project_path];
+        package.add(
+            &format!("img{}", i + 1),
+            href,
+            image.media_type,
+            None,
+            image.bytes.clone(),
         );
     }
     for (i, chapter) in chapters.into_iter().enumerate() {

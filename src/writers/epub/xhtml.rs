@@ -1,11 +1,20 @@
 //! XHTML content documents and the navigation document.
+//!
+//! The book is split into one content document per part: what comes before the first
+//! level-1 heading, then each level-1 heading or appendix and what follows it. Notes go to
+//! the end of their part's document as `aside` footnotes, each linked both ways, as
+//! reading systems expect them (pandoc's way, which Kindle and Apple Books pop up).
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use crate::diag::Diagnostic;
-use crate::model::{Block, Document, Locale};
+use crate::model::{
+    Align, Block, Document, Figure, Heading, Id, Inline, List, ListStyle, Locale, Table, Text,
+};
+use crate::passes::numbering::circled;
 
-/// One content document: the blocks from one level-1 heading to the next.
+/// One content document.
 pub struct Chapter {
     /// Path inside the package, relative to the OPF: `text/ch01.xhtml`.
     pub href: String,
@@ -19,48 +28,81 @@ pub struct TocEntry {
     pub href: String,
 }
 
-/// Splits the document at level-1 headings and writes each part.
+/// Splits the document into parts and writes each. `images` maps a figure's project
+/// path to its file in the package (`images/1-map.png`).
 pub fn chapters(
     document: &Document,
     stylesheets: &[&str],
+    images: &HashMap<String, String>,
 ) -> Result<(Vec<Chapter>, Vec<TocEntry>), Diagnostic> {
     let lang = document.lang.as_str();
     let locale = Locale::of(&document.lang);
     let mut parts: Vec<Vec<&Block>> = vec![Vec::new()];
     for block in &document.body {
-        let starts_part = matches!(block, Block::Heading(h) if h.level == 1);
+        let starts_part = matches!(block, Block::Heading(h) if h.level == 1)
+            || matches!(block, Block::Appendix(_));
         if starts_part && !parts.last().expect("one part").is_empty() {
             parts.push(Vec::new());
         }
         parts.last_mut().expect("one part").push(block);
     }
+    let hrefs: Vec<String> = (0..parts.len())
+        .map(|i| format!("text/ch{:02}.xhtml", i + 1))
+        .collect();
+    let anchors = Anchors::new(&parts, &hrefs);
 
-    let mut ids = Ids::default();
+    let mut writer = Writer {
+        locale,
+        anchors: &anchors,
+        images,
+        appendix_style: document.numbering.appendix,
+        headings: 0,
+        sidebars: 0,
+        notes: Vec::new(),
+        href: String::new(),
+        toc: Vec::new(),
+    };
     let mut chapters = Vec::new();
-    let mut toc = Vec::new();
     for (index, blocks) in parts.iter().enumerate() {
-        let href = format!("text/ch{:02}.xhtml", index + 1);
+        writer.href = hrefs[index].clone();
         let mut body = String::new();
         if index == 0 {
             write_title_block(&mut body, document, locale)?;
         }
         let mut title = None;
+        let mut kind = ("chapter", "doc-chapter");
         for block in blocks {
-            write_block(&mut body, block, &href, locale, &mut ids, &mut toc)?;
-            if let (None, Block::Heading(h)) = (&title, block) {
-                title = Some(printed_heading(h, locale));
+            writer.block(&mut body, block)?;
+            match block {
+                Block::Heading(h) if title.is_none() => title = Some(printed_heading(h, locale)),
+                Block::Appendix(a) if title.is_none() => {
+                    kind = ("appendix", "doc-appendix");
+                    title = Some(format!(
+                        "{}\u{3000}{}",
+                        locale.appendix_label(a.resolved, writer.appendix_style),
+                        a.title.to_plain()
+                    ));
+                }
+                _ => {}
             }
         }
+        writer.write_notes(&mut body)?;
         let title = title.unwrap_or_else(|| document.title.clone());
         let xhtml = page(
             lang,
             &title,
             stylesheets,
-            &format!("<section epub:type=\"chapter\" role=\"doc-chapter\">\n{body}</section>\n"),
+            &format!(
+                "<section epub:type=\"{}\" role=\"{}\">\n{body}</section>\n",
+                kind.0, kind.1
+            ),
         )?;
-        chapters.push(Chapter { href, xhtml });
+        chapters.push(Chapter {
+            href: hrefs[index].clone(),
+            xhtml,
+        });
     }
-    Ok((chapters, toc))
+    Ok((chapters, writer.toc))
 }
 
 /// The navigation document: the table of contents (nested by level) and landmarks.
@@ -129,17 +171,488 @@ pub fn nav(
     page(document.lang.as_str(), locale.contents(), stylesheets, &out)
 }
 
-#[derive(Default)]
-struct Ids {
-    headings: usize,
-    sidebars: usize,
+/// Where each id of the content lands: its part's document and the XHTML id it gets
+/// (`id-3`: ids of the content are names, not XML ids, so they are numbered).
+struct Anchors {
+    by_name: HashMap<String, (String, String)>,
 }
 
-fn printed_heading(heading: &crate::model::Heading, locale: Locale) -> String {
+impl Anchors {
+    fn new(parts: &[Vec<&Block>], hrefs: &[String]) -> Self {
+        let mut declared: Vec<(String, usize)> = Vec::new();
+        for (index, blocks) in parts.iter().enumerate() {
+            let mut ids = Vec::new();
+            for block in blocks {
+                collect_ids(block, &mut ids);
+            }
+            declared.extend(ids.into_iter().map(|id| (id.name.clone(), index)));
+        }
+        let mut names: Vec<&String> = declared.iter().map(|(name, _)| name).collect();
+        names.sort();
+        names.dedup();
+        let number: HashMap<&String, usize> = names
+            .iter()
+            .enumerate()
+            .map(|(i, name)| (*name, i + 1))
+            .collect();
+        let by_name = declared
+            .iter()
+            .map(|(name, index)| {
+                (
+                    name.clone(),
+                    (hrefs[*index].clone(), format!("id-{}", number[name])),
+                )
+            })
+            .collect();
+        Self { by_name }
+    }
+
+    fn anchor(&self, id: &Option<Id>) -> Option<&str> {
+        let id = id.as_ref()?;
+        self.by_name
+            .get(&id.name)
+            .map(|(_, anchor)| anchor.as_str())
+    }
+}
+
+/// Every id declared in `block` and the blocks and texts inside it.
+fn collect_ids<'a>(block: &'a Block, out: &mut Vec<&'a Id>) {
+    let own = match block {
+        Block::Heading(h) => h.id.as_ref(),
+        Block::Figure(f) => f.id.as_ref(),
+        Block::Table(t) => t.id.as_ref(),
+        Block::Appendix(a) => a.id.as_ref(),
+        _ => None,
+    };
+    out.extend(own);
+    for text in crate::model::own_texts(block) {
+        crate::model::visit(&text.0, &mut |inline| {
+            if let Inline::Note(note) = inline {
+                out.extend(note.id.as_ref());
+            }
+        });
+    }
+    for child in block.children() {
+        collect_ids(child, out);
+    }
+}
+
+/// Writes blocks and inlines into one part's document.
+struct Writer<'a> {
+    locale: Locale,
+    anchors: &'a Anchors,
+    images: &'a HashMap<String, String>,
+    appendix_style: crate::model::locale::AppendixStyle,
+    headings: usize,
+    sidebars: usize,
+    /// The notes of the part being written: XHTML id, the id of the mark that refers
+    /// to it, the mark, and the content.
+    notes: Vec<(String, String, String, String)>,
+    href: String,
+    toc: Vec<TocEntry>,
+}
+
+impl Writer<'_> {
+    fn block(&mut self, out: &mut String, block: &Block) -> Result<(), Diagnostic> {
+        match block {
+            Block::Paragraph(paragraph) => {
+                let _ = writeln!(out, "<p>{}</p>", self.inline(&trimmed(paragraph))?);
+            }
+            Block::Heading(heading) => self.heading(out, heading)?,
+            Block::Sidebar(sidebar) => {
+                self.sidebars += 1;
+                let id = format!("panel{}", self.sidebars);
+                let _ = writeln!(
+                    out,
+                    "<aside class=\"sidebar\" aria-labelledby=\"{id}\">\n\
+                     <p class=\"sidebar-title\" id=\"{id}\"><span class=\"number\">{}</span>{}{}</p>",
+                    text(&self.locale.sidebar_label(sidebar.resolved))?,
+                    self.locale.sidebar_separator(),
+                    self.inline(&sidebar.title)?
+                );
+                for inner in &sidebar.body {
+                    self.block(out, inner)?;
+                }
+                out.push_str("</aside>\n");
+            }
+            Block::Dateline(dateline) => {
+                let _ = writeln!(
+                    out,
+                    "<p class=\"dateline\">{}</p>",
+                    self.inline(&trimmed(dateline))?
+                );
+            }
+            Block::List(list) => self.list(out, list)?,
+            Block::Quote(quote) => {
+                out.push_str("<figure class=\"quote\">\n<blockquote>\n");
+                for inner in &quote.body {
+                    self.block(out, inner)?;
+                }
+                out.push_str("</blockquote>\n");
+                if let Some(attribution) = &quote.attribution {
+                    let _ = writeln!(
+                        out,
+                        "<figcaption class=\"attribution\">{}</figcaption>",
+                        self.inline(attribution)?
+                    );
+                }
+                out.push_str("</figure>\n");
+            }
+            Block::Verse(verse) => {
+                out.push_str("<div class=\"verse\">\n");
+                if let Some(title) = &verse.title {
+                    let _ = writeln!(out, "<p class=\"verse-title\">{}</p>", self.inline(title)?);
+                }
+                if let Some(author) = &verse.author {
+                    let _ = writeln!(
+                        out,
+                        "<p class=\"verse-author\">{}</p>",
+                        self.inline(author)?
+                    );
+                }
+                for stanza in &verse.stanzas {
+                    out.push_str("<p class=\"stanza\">");
+                    for line in stanza {
+                        let _ = write!(out, "<span class=\"line\">{}</span>", self.inline(line)?);
+                    }
+                    out.push_str("</p>\n");
+                }
+                out.push_str("</div>\n");
+            }
+            Block::Table(table) => self.table(out, table)?,
+            Block::Figure(figure) => self.figure(out, figure)?,
+            Block::Divider => out.push_str("<hr class=\"divider\"/>\n"),
+            Block::PageBreak => out.push_str("<div class=\"page-break\"></div>\n"),
+            Block::Appendix(appendix) => {
+                self.headings += 1;
+                let id = self
+                    .anchors
+                    .anchor(&appendix.id)
+                    .map_or_else(|| format!("h{}", self.headings), str::to_owned);
+                let label = self
+                    .locale
+                    .appendix_label(appendix.resolved, self.appendix_style);
+                let _ = writeln!(
+                    out,
+                    "<h1 id=\"{id}\" class=\"appendix\"><span class=\"number\">{}</span>\u{3000}{}</h1>",
+                    text(&label)?,
+                    self.inline(&appendix.title)?
+                );
+                self.toc.push(TocEntry {
+                    level: 1,
+                    text: format!("{label}\u{3000}{}", appendix.title.to_plain()),
+                    href: format!("{}#{id}", self.href),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn heading(&mut self, out: &mut String, heading: &Heading) -> Result<(), Diagnostic> {
+        self.headings += 1;
+        let id = self
+            .anchors
+            .anchor(&heading.id)
+            .map_or_else(|| format!("h{}", self.headings), str::to_owned);
+        let number = match self.locale.heading_label(&heading.resolved) {
+            Some(label) => format!("<span class=\"number\">{}</span>", text(&label)?),
+            None => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "<h{level} id=\"{id}\">{number}{}</h{level}>",
+            self.inline(&heading.text)?,
+            level = heading.level
+        );
+        self.toc.push(TocEntry {
+            level: heading.level,
+            text: printed_heading(heading, self.locale),
+            href: format!("{}#{id}", self.href),
+        });
+        Ok(())
+    }
+
+    /// Numbered lists print the pass's labels, so they read as in print; each `li`
+    /// carries its number for assistive technology.
+    fn list(&mut self, out: &mut String, list: &List) -> Result<(), Diagnostic> {
+        let numbered = !matches!(list.style, ListStyle::Bullet);
+        let start = list.start.unwrap_or(1);
+        out.push_str(if numbered {
+            "<ol class=\"numbered\">\n"
+        } else {
+            "<ul>\n"
+        });
+        for (i, item) in list.items.iter().enumerate() {
+            if numbered {
+                let _ = write!(
+                    out,
+                    "<li value=\"{}\"><span class=\"label\">{}</span>",
+                    start.saturating_add(i as u32),
+                    text(list.labels.get(i).map_or("", String::as_str))?
+                );
+            } else {
+                out.push_str("<li>");
+            }
+            // A one-paragraph item is its text; more blocks keep their own elements.
+            match item.as_slice() {
+                [Block::Paragraph(paragraph)] => out.push_str(&self.inline(&trimmed(paragraph))?),
+                blocks => {
+                    out.push('\n');
+                    for inner in blocks {
+                        self.block(out, inner)?;
+                    }
+                }
+            }
+            out.push_str("</li>\n");
+        }
+        out.push_str(if numbered { "</ol>\n" } else { "</ul>\n" });
+        Ok(())
+    }
+
+    fn table(&mut self, out: &mut String, table: &Table) -> Result<(), Diagnostic> {
+        match self.anchors.anchor(&table.id) {
+            Some(id) => {
+                let _ = writeln!(out, "<table id=\"{id}\">");
+            }
+            None => out.push_str("<table>\n"),
+        }
+        if let (Some(caption), Some(number)) = (&table.caption, &table.resolved) {
+            let _ = writeln!(
+                out,
+                "<caption><span class=\"number\">{}{}</span>\u{3000}{}</caption>",
+                text(self.locale.table())?,
+                text(number)?,
+                self.inline(caption)?
+            );
+        }
+        if table.columns.iter().any(|c| c.width.is_some()) {
+            let total: f64 = table.columns.iter().map(|c| c.width.unwrap_or(1.0)).sum();
+            out.push_str("<colgroup>");
+            for column in &table.columns {
+                let share = column.width.unwrap_or(1.0) / total * 100.0;
+                let _ = write!(out, "<col style=\"width: {:.2}%\"/>", share);
+            }
+            out.push_str("</colgroup>\n");
+        }
+        for (i, row) in table.rows.iter().enumerate() {
+            let header = i < table.header_rows;
+            if i == 0 && header {
+                out.push_str("<thead>\n");
+            }
+            if i == table.header_rows {
+                out.push_str("<tbody>\n");
+            }
+            out.push_str("<tr>");
+            let mut column = 0;
+            for cell in row {
+                let tag = if header { "th" } else { "td" };
+                let mut attributes = String::new();
+                if cell.colspan > 1 {
+                    let _ = write!(attributes, " colspan=\"{}\"", cell.colspan);
+                }
+                if cell.rowspan > 1 {
+                    let _ = write!(attributes, " rowspan=\"{}\"", cell.rowspan);
+                }
+                let align = cell
+                    .align
+                    .or_else(|| table.columns.get(column).and_then(|c| c.align));
+                if let Some(align) = align {
+                    let _ = write!(attributes, " class=\"{}\"", align_class(align));
+                }
+                let _ = write!(
+                    out,
+                    "<{tag}{attributes}>{}</{tag}>",
+                    self.inline(&cell.text)?
+                );
+                column += cell.colspan as usize;
+            }
+            out.push_str("</tr>\n");
+            if header && i + 1 == table.header_rows {
+                out.push_str("</thead>\n");
+            }
+        }
+        if table.header_rows < table.rows.len() {
+            out.push_str("</tbody>\n");
+        }
+        out.push_str("</table>\n");
+        Ok(())
+    }
+
+    fn figure(&mut self, out: &mut String, figure: &Figure) -> Result<(), Diagnostic> {
+        match self.anchors.anchor(&figure.id) {
+            Some(id) => {
+                let _ = writeln!(out, "<figure class=\"image\" id=\"{id}\">");
+            }
+            None => out.push_str("<figure class=\"image\">\n"),
+        }
+        let source = figure
+            .project_path
+            .as_ref()
+            .and_then(|path| self.images.get(path))
+            .map_or_else(|| figure.path.clone(), |file| format!("../{file}"));
+        let width = figure
+            .width
+            .map(|w| format!(" style=\"width: {}%\"", (w * 1000.0).round() / 10.0))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "<img src=\"{}\" alt=\"{}\"{width}/>",
+            escape(&source),
+            text(figure.alt.as_deref().unwrap_or(""))?
+        );
+        if let (Some(caption), Some(number)) = (&figure.caption, &figure.resolved) {
+            let _ = writeln!(
+                out,
+                "<figcaption><span class=\"number\">{}{}</span>\u{3000}{}</figcaption>",
+                text(self.locale.figure())?,
+                text(number)?,
+                self.inline(caption)?
+            );
+        }
+        out.push_str("</figure>\n");
+        Ok(())
+    }
+
+    fn inline(&mut self, content: &Text) -> Result<String, Diagnostic> {
+        let mut out = String::new();
+        self.inlines(&mut out, &content.0)?;
+        Ok(out)
+    }
+
+    fn inlines(&mut self, out: &mut String, inlines: &[Inline]) -> Result<(), Diagnostic> {
+        for inline in inlines {
+            match inline {
+                Inline::Text(run) => out.push_str(&with_breaks(&run.text)?),
+                Inline::Strong(inner) => self.wrap(out, "strong", inner)?,
+                Inline::Emphasis(inner) => self.wrap(out, "em", inner)?,
+                Inline::Superscript(inner) => self.wrap(out, "sup", inner)?,
+                Inline::Subscript(inner) => self.wrap(out, "sub", inner)?,
+                Inline::Code(run) => {
+                    let _ = write!(out, "<code>{}</code>", with_breaks(&run.text)?);
+                }
+                Inline::Link(link) => {
+                    let _ = write!(out, "<a href=\"{}\">", escape(&iri_to_uri(&link.target)));
+                    if link.content.is_empty() {
+                        out.push_str(&text(&link.target)?);
+                    } else {
+                        self.inlines(out, &link.content)?;
+                    }
+                    out.push_str("</a>");
+                }
+                Inline::Note(note) => {
+                    let n = self.notes.len() + 1;
+                    let (id, back) = match self.anchors.anchor(&note.id) {
+                        Some(anchor) => (anchor.to_owned(), format!("{anchor}-ref")),
+                        None => (format!("fn{n}"), format!("fnref{n}")),
+                    };
+                    let _ = write!(
+                        out,
+                        "<a href=\"#{id}\" id=\"{back}\" epub:type=\"noteref\" role=\"doc-noteref\" class=\"noteref\">{}</a>",
+                        self.note_mark(note.resolved)
+                    );
+                    let mut content = String::new();
+                    self.inlines(&mut content, &note.content)?;
+                    let mark = self.note_mark(note.resolved);
+                    self.notes.push((id, back, mark, content));
+                }
+                Inline::Ref(reference) => {
+                    let Some(target) = &reference.resolved else {
+                        continue;
+                    };
+                    let (href, anchor) = match self.anchors.by_name.get(&reference.id.name) {
+                        Some(place) => place.clone(),
+                        None => continue,
+                    };
+                    let words = &target.words;
+                    let link = if href == self.href {
+                        format!("#{anchor}")
+                    } else {
+                        format!("{}#{anchor}", href.trim_start_matches("text/"))
+                    };
+                    let _ = write!(
+                        out,
+                        "<a href=\"{}\" class=\"ref\">{}</a>",
+                        escape(&link),
+                        text(words)?
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn wrap(&mut self, out: &mut String, tag: &str, inner: &[Inline]) -> Result<(), Diagnostic> {
+        let _ = write!(out, "<{tag}>");
+        self.inlines(out, inner)?;
+        let _ = write!(out, "</{tag}>");
+        Ok(())
+    }
+
+    /// A note's mark: circled numbers in Chinese and Japanese books, else digits.
+    fn note_mark(&self, number: u32) -> String {
+        match self.locale {
+            Locale::Hans | Locale::Hant | Locale::Japanese if number <= 50 => circled(number),
+            _ => number.to_string(),
+        }
+    }
+
+    /// The part's notes, at its end; each links back to where it is anchored.
+    fn write_notes(&mut self, out: &mut String) -> Result<(), Diagnostic> {
+        if self.notes.is_empty() {
+            return Ok(());
+        }
+        out.push_str("<section class=\"footnotes\">\n");
+        for (id, back, mark, content) in std::mem::take(&mut self.notes) {
+            let _ = writeln!(
+                out,
+                "<aside epub:type=\"footnote\" role=\"doc-footnote\" id=\"{id}\"><p><a href=\"#{back}\" role=\"doc-backlink\" class=\"note-number\">{mark}</a>\u{3000}{content}</p></aside>"
+            );
+        }
+        out.push_str("</section>\n");
+        Ok(())
+    }
+}
+
+fn align_class(align: Align) -> &'static str {
+    match align {
+        Align::Left => "left",
+        Align::Center => "center",
+        Align::Right => "right",
+    }
+}
+
+/// A text without the newline a YAML literal block ends with, which is not part of it.
+fn trimmed(content: &Text) -> Text {
+    let mut content = content.clone();
+    if let Some(Inline::Text(run)) = content.0.last_mut() {
+        let kept = run.text.trim_end_matches('\n').len();
+        run.text.truncate(kept);
+    }
+    content
+}
+
+/// A link target as a URI: characters outside ASCII percent-encoded (as UTF-8), so that
+/// reading systems and EPUBCheck take it.
+fn iri_to_uri(target: &str) -> String {
+    let mut out = String::with_capacity(target.len());
+    for c in target.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut bytes = [0; 4];
+            for byte in c.encode_utf8(&mut bytes).bytes() {
+                let _ = write!(out, "%{byte:02X}");
+            }
+        }
+    }
+    out
+}
+
+fn printed_heading(heading: &Heading, locale: Locale) -> String {
     format!(
         "{}{}",
         locale.heading_label(&heading.resolved).unwrap_or_default(),
-        heading.text
+        heading.text.to_plain()
     )
 }
 
@@ -164,64 +677,6 @@ fn write_title_block(
         );
     }
     out.push_str("</header>\n");
-    Ok(())
-}
-
-fn write_block(
-    out: &mut String,
-    block: &Block,
-    href: &str,
-    locale: Locale,
-    ids: &mut Ids,
-    toc: &mut Vec<TocEntry>,
-) -> Result<(), Diagnostic> {
-    match block {
-        Block::Paragraph(paragraph) => {
-            let _ = writeln!(
-                out,
-                "<p>{}</p>",
-                with_breaks(paragraph.trim_end_matches('\n'))?
-            );
-        }
-        Block::Heading(heading) => {
-            ids.headings += 1;
-            let id = format!("h{}", ids.headings);
-            let number = match locale.heading_label(&heading.resolved) {
-                Some(label) => format!("<span class=\"number\">{}</span>", text(&label)?),
-                None => String::new(),
-            };
-            let _ = writeln!(
-                out,
-                "<h{level} id=\"{id}\">{number}{}</h{level}>",
-                text(&heading.text)?,
-                level = heading.level
-            );
-            toc.push(TocEntry {
-                level: heading.level,
-                text: printed_heading(heading, locale),
-                href: format!("{href}#{id}"),
-            });
-        }
-        Block::Sidebar(sidebar) => {
-            ids.sidebars += 1;
-            let id = format!("panel{}", ids.sidebars);
-            let _ = writeln!(
-                out,
-                "<aside class=\"sidebar\" aria-labelledby=\"{id}\">\n\
-                 <p class=\"sidebar-title\" id=\"{id}\"><span class=\"number\">{}</span>{}{}</p>",
-                text(&locale.sidebar_label(sidebar.resolved))?,
-                locale.sidebar_separator(),
-                text(&sidebar.title)?
-            );
-            for inner in &sidebar.body {
-                write_block(out, inner, href, locale, ids, toc)?;
-            }
-            out.push_str("</aside>\n");
-        }
-        Block::Dateline(dateline) => {
-            let _ = writeln!(out, "<p class=\"dateline\">{}</p>", with_breaks(dateline)?);
-        }
-    }
     Ok(())
 }
 

@@ -1,0 +1,396 @@
+//! Reading content files (YAML) into the model, with located errors.
+//!
+//! The YAML is walked with hand-written visitors rather than derived ones so that every
+//! error is raised while its own key or value is being read: serde_yaml then attaches
+//! that node's line and column, and the message can say what was expected there. Every
+//! text remembers the path of the scalar it was read from, for located diagnostics later.
+
+mod blocks;
+mod inline;
+mod markup;
+mod values;
+
+use std::fmt;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+pub use values::MAX_NUMBER;
+
+use super::inline::Inline;
+use super::source::{SourceMap, TextPath};
+use super::{DEFAULT_LAYOUT, Document, LanguageTag};
+use crate::diag::Diagnostic;
+use blocks::{BlocksSeed, Place};
+use inline::Context;
+use values::{DateValue, LangValue, LayoutName, PaperValue, PlainText, SizeValue, TocDepth};
+
+const DOCUMENT_KEYS: &[&str] = &[
+    "title",
+    "short-title",
+    "subtitle",
+    "author",
+    "date",
+    "lang",
+    "source",
+    "identifier",
+    "layout",
+    "paper",
+    "size",
+    "toc-depth",
+    "colophon",
+    "inline",
+    "body",
+];
+
+/// Reads and parses one content file.
+pub fn load_file(path: &Path) -> Result<Document, Diagnostic> {
+    let text = read_utf8(path, "content files")?;
+    load_str(&text, &path.display().to_string())
+}
+
+/// Reads a file that must be UTF-8, locating the first invalid byte by line and column.
+/// `what` names the kind of file in the message ("content files").
+pub fn read_utf8(path: &Path, what: &str) -> Result<String, Diagnostic> {
+    let name = path.display().to_string();
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(&name, format!("cannot read: {e}")).with_code("input"))?;
+    decode_utf8(&name, bytes, &format!("{what} must be UTF-8"))
+}
+
+/// `bytes` (read from `name`) as UTF-8; if they are not, an error located at the first
+/// invalid byte whose message ends with `advice` ("content files must be UTF-8").
+pub fn decode_utf8(name: &str, bytes: Vec<u8>, advice: &str) -> Result<String, Diagnostic> {
+    String::from_utf8(bytes).map_err(|e| {
+        let bytes = e.as_bytes();
+        let valid_up_to = e.utf8_error().valid_up_to();
+        // The valid prefix is UTF-8, so lines and columns count characters.
+        let prefix = std::str::from_utf8(&bytes[..valid_up_to]).unwrap_or_default();
+        let (line, column) = line_column_after(prefix);
+        Diagnostic::error(
+            name,
+            format!(
+                "invalid UTF-8 (byte 0x{:02X} at offset {valid_up_to}); {advice}",
+                bytes[valid_up_to]
+            ),
+        )
+        .at(line, column)
+        .with_code("input")
+    })
+}
+
+/// The 1-based line and column (in characters) just after `prefix`.
+pub fn line_column_after(prefix: &str) -> (usize, usize) {
+    let line = prefix.matches('\n').count() + 1;
+    let column = prefix.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+    (line, column)
+}
+
+/// Parses content text; `name` is the file name used in diagnostics.
+pub fn load_str(text: &str, name: &str) -> Result<Document, Diagnostic> {
+    load_document(text, name).map_err(|d| d.with_code("content"))
+}
+
+fn load_document(text: &str, name: &str) -> Result<Document, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let is_blank = text.lines().all(|line| {
+        let line = line.trim();
+        line.is_empty() || line.starts_with('#') || line == "---" || line == "..."
+    });
+    if is_blank {
+        return Err(Diagnostic::error(
+            name,
+            "the file is empty; expected a mapping with at least `title` and `body`",
+        )
+        .at(1, 1));
+    }
+    let context = Context::default();
+    let deserializer = serde_yaml::Deserializer::from_str(text);
+    let mut document = deserializer
+        .deserialize_map(DocumentVisitor { context: &context })
+        .map_err(|e| to_diagnostic(&e, name))?;
+    let numbers = context.numbers.into_inner();
+    // Only a file with such texts, or with inline syntax, is read a second time.
+    let map = if numbers.is_empty() && !document.markup {
+        None
+    } else {
+        Some(SourceMap::parse(text).map_err(|e| Diagnostic::error(name, e))?)
+    };
+    if let Some(map) = &map {
+        restore_numbers(&mut document, &numbers, map);
+    }
+    if document.markup {
+        markup::expand(&mut document).map_err(|(origin, message)| {
+            let diagnostic = Diagnostic::error(name, message);
+            match map
+                .as_ref()
+                .and_then(|map| map.locate(&origin.path, origin.index(0)))
+            {
+                Some((line, column)) => diagnostic.at(line, column),
+                None => diagnostic,
+            }
+        })?;
+    }
+    Ok(document)
+}
+
+/// Puts back the characters of texts that YAML read as numbers or truth values, as the
+/// file writes them (`1.50`, not `1.5`; `007`, not `7`).
+fn restore_numbers(document: &mut Document, numbers: &[TextPath], map: &SourceMap) {
+    let numbers: std::collections::HashSet<&TextPath> = numbers.iter().collect();
+    let mut restore = |inline: &mut Inline| {
+        if let Inline::Text(run) = inline
+            && numbers.contains(&run.origin.path)
+            && let Some(source) = map.get(&run.origin.path)
+        {
+            run.text = source.value.clone();
+        }
+    };
+    super::walk::for_each_text_mut(&mut document.body, &mut |text| {
+        super::inline::visit_mut(&mut text.0, &mut restore);
+    });
+}
+
+fn to_diagnostic(error: &serde_yaml::Error, name: &str) -> Diagnostic {
+    let message = without_prose_position(&error.to_string());
+    let diagnostic = Diagnostic::error(name, message.clone());
+    let diagnostic = match error.location() {
+        Some(location) => diagnostic.at(location.line(), location.column()),
+        None => diagnostic,
+    };
+    if message.contains("unknown key") && !message.contains("did you mean") {
+        diagnostic.with_hint(
+            "a paragraph that contains \": \" or starts with a YAML indicator must be quoted",
+        )
+    } else if let Some(kind) = ["integer", "floating point", "boolean"]
+        .into_iter()
+        .find(|kind| message.contains(&format!("invalid type: {kind}")))
+    {
+        let read_as = match kind {
+            "boolean" => "a truth value",
+            _ => "a number",
+        };
+        diagnostic.with_hint(format!(
+            "YAML reads an unquoted 123, 1.50 or true as {read_as}, not as text: put it in quotes ('1.50') to print it exactly as written"
+        ))
+    } else if message.contains("invalid type: unit value") {
+        diagnostic.with_hint(
+            "YAML reads an empty value, `~` or `null` as nothing: give it text, or remove it",
+        )
+    } else {
+        diagnostic
+    }
+}
+
+/// serde_yaml says "at line L column C" in prose; paiban gives it as file:line:col.
+fn without_prose_position(message: &str) -> String {
+    let mut out = message.to_owned();
+    while let Some(start) = out.find(" at line ") {
+        let rest = &out[start + " at line ".len()..];
+        let digits = |s: &str| s.bytes().take_while(u8::is_ascii_digit).count();
+        let line_len = digits(rest);
+        let after_line = &rest[line_len..];
+        let Some(column_part) = after_line.strip_prefix(" column ") else {
+            break;
+        };
+        let column_len = digits(column_part);
+        if line_len == 0 || column_len == 0 {
+            break;
+        }
+        let end = start + " at line ".len() + line_len + " column ".len() + column_len;
+        out.replace_range(start..end, "");
+    }
+    out
+}
+
+/// Reads one mapping key, refusing unknown and repeated ones at the key's own position.
+struct KeySeed<'a> {
+    allowed: &'static [&'static str],
+    seen: &'a mut Vec<&'static str>,
+    context: &'static str,
+}
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = &'static str;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = &'static str;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "a key of {}", self.context)
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<Self::Value, E> {
+        let Some(&known) = self.allowed.iter().find(|k| **k == key) else {
+            return Err(E::custom(unknown_key_message(
+                key,
+                self.allowed,
+                self.context,
+            )));
+        };
+        if self.seen.contains(&known) {
+            return Err(E::custom(format!(
+                "duplicate key `{known}` in {}",
+                self.context
+            )));
+        }
+        self.seen.push(known);
+        Ok(known)
+    }
+}
+
+fn unknown_key_message(key: &str, allowed: &[&str], context: &str) -> String {
+    let expected = allowed
+        .iter()
+        .map(|k| format!("`{k}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let closest = allowed
+        .iter()
+        .map(|k| (strsim::jaro_winkler(key, k), *k))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match closest {
+        Some((_, suggestion)) => format!(
+            "unknown key `{key}` in {context} (did you mean `{suggestion}`?); expected one of {expected}"
+        ),
+        None => format!("unknown key `{key}` in {context}; expected one of {expected}"),
+    }
+}
+
+fn missing(key: &str, context: &str) -> String {
+    format!("missing required key `{key}` in {context}")
+}
+
+struct DocumentVisitor<'a> {
+    context: &'a Context,
+}
+
+impl<'de> Visitor<'de> for DocumentVisitor<'_> {
+    type Value = Document;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a content document: a mapping with at least `title` and `body`")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Document, A::Error> {
+        let mut seen = Vec::new();
+        let mut title = None;
+        let mut short_title = None;
+        let mut subtitle = None;
+        let mut authors = Vec::new();
+        let mut date = None;
+        let mut lang = LanguageTag::default();
+        let mut source = None;
+        let mut identifier = None;
+        let mut layout = DEFAULT_LAYOUT.to_owned();
+        let mut paper = None;
+        let mut size = None;
+        let mut toc_depth = None;
+        let mut colophon = None;
+        let mut markup = false;
+        let mut body = None;
+        let context = "the document";
+        while let Some(key) = map.next_key_seed(KeySeed {
+            allowed: DOCUMENT_KEYS,
+            seen: &mut seen,
+            context,
+        })? {
+            match key {
+                "title" => title = Some(map.next_value::<PlainText>()?.0),
+                "short-title" => short_title = Some(map.next_value::<PlainText>()?.0),
+                "subtitle" => subtitle = Some(map.next_value::<PlainText>()?.0),
+                "author" => authors = map.next_value::<Authors>()?.0,
+                "date" => date = Some(map.next_value::<DateValue>()?.0),
+                "lang" => lang = map.next_value::<LangValue>()?.0,
+                "source" => source = Some(map.next_value::<PlainText>()?.0),
+                "identifier" => identifier = Some(map.next_value::<PlainText>()?.0),
+                "layout" => layout = map.next_value::<LayoutName>()?.0,
+                "paper" => paper = Some(map.next_value::<PaperValue>()?.0),
+                "size" => size = Some(map.next_value::<SizeValue>()?.0),
+                "toc-depth" => toc_depth = Some(map.next_value::<TocDepth>()?.0),
+                "colophon" => colophon = Some(map.next_value::<PlainText>()?.0),
+                "inline" => markup = map.next_value::<InlineValue>()?.0,
+                "body" => {
+                    body = Some(map.next_value_seed(BlocksSeed {
+                        path: TextPath::default().key("body"),
+                        context: self.context,
+                        place: Place::Body,
+                    })?)
+                }
+                _ => unreachable!("KeySeed only yields allowed keys"),
+            }
+        }
+        Ok(Document {
+            title: title.ok_or_else(|| de::Error::custom(missing("title", context)))?,
+            short_title,
+            subtitle,
+            authors,
+            date,
+            lang,
+            source,
+            identifier,
+            layout,
+            paper,
+            size,
+            toc_depth,
+            colophon,
+            markup,
+            body: body.ok_or_else(|| de::Error::custom(missing("body", context)))?,
+            warnings: Vec::new(),
+            numbering: Default::default(),
+        })
+    }
+}
+
+/// `inline: markup` (the body's texts use paiban's inline syntax) or `inline: plain`.
+struct InlineValue(bool);
+
+impl<'de> Deserialize<'de> for InlineValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let PlainText(value) = PlainText::deserialize(deserializer)?;
+        match value.as_str() {
+            "markup" => Ok(Self(true)),
+            "plain" => Ok(Self(false)),
+            other => Err(de::Error::custom(format!(
+                "unknown inline style `{other}`; expected `markup` (paiban's inline syntax) or `plain` (every character literal)"
+            ))),
+        }
+    }
+}
+
+struct Authors(Vec<String>);
+
+impl<'de> Deserialize<'de> for Authors {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct AuthorsVisitor;
+        impl<'de> Visitor<'de> for AuthorsVisitor {
+            type Value = Authors;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an author's name or a list of names")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Authors, E> {
+                if v.trim().is_empty() {
+                    return Err(E::custom(
+                        "expected an author's name, found an empty string",
+                    ));
+                }
+                Ok(Authors(vec![v.to_owned()]))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Authors, A::Error> {
+                let mut names = Vec::new();
+                while let Some(PlainText(name)) = seq.next_element()? {
+                    names.push(name);
+                }
+                Ok(Authors(names))
+            }
+        }
+        deserializer.deserialize_any(AuthorsVisitor)
+    }
+}

@@ -1,0 +1,284 @@
+//! One traversal for every job that visits the text a reader sees: the punctuation lint,
+//! glyph coverage, control characters, `check --fix`. Each unit is what a reader reads as
+//! one piece of text (a paragraph, a heading, a caption, a cell, a verse line, a note, the
+//! title), made of the runs it shows, each with where it was written.
+
+use super::Document;
+use super::blocks::Block;
+use super::inline::{Inline, Origin, Run, Text};
+use super::source::TextPath;
+
+/// A run of a unit: its text and where it was written.
+#[derive(Debug, Clone)]
+pub struct Piece<'a> {
+    pub text: &'a str,
+    pub origin: Origin,
+    /// Code is literal: checked for glyphs and control characters, never linted.
+    pub code: bool,
+}
+
+/// What a reader reads as one text.
+#[derive(Debug, Clone, Default)]
+pub struct Unit<'a> {
+    pub pieces: Vec<Piece<'a>>,
+}
+
+impl Document {
+    /// Every unit of text the outputs carry, in reading order: title, short title,
+    /// subtitle, authors, the body (notes after the text that anchors them), the colophon,
+    /// then the metadata only the files carry (`source`, `identifier`).
+    pub fn units(&self) -> Vec<Unit<'_>> {
+        let mut out = Vec::new();
+        let root = TextPath::default();
+        fn plain(text: &str, path: TextPath) -> Unit<'_> {
+            Unit {
+                pieces: vec![Piece {
+                    text,
+                    origin: Origin::at(path),
+                    code: false,
+                }],
+            }
+        }
+        out.push(plain(&self.title, root.key("title")));
+        if let Some(short) = &self.short_title {
+            out.push(plain(short, root.key("short-title")));
+        }
+        if let Some(subtitle) = &self.subtitle {
+            out.push(plain(subtitle, root.key("subtitle")));
+        }
+        for (i, author) in self.authors.iter().enumerate() {
+            out.push(plain(author, root.key("author").index(i)));
+        }
+        blocks(&self.body, &mut out);
+        if let Some(colophon) = &self.colophon {
+            out.push(plain(colophon, root.key("colophon")));
+        }
+        for (key, text) in [("source", &self.source), ("identifier", &self.identifier)] {
+            if let Some(text) = text {
+                out.push(plain(text, root.key(key)));
+            }
+        }
+        out
+    }
+
+    /// Calls `edit` on every run of text in the body and on every text of the header
+    /// (as a run written at its key), mutably: for `check --fix` to say what it expects.
+    pub fn edit_runs(&mut self, edit: &mut impl FnMut(&mut Run)) {
+        let root = TextPath::default();
+        let header = |key: TextPath, text: &mut String, edit: &mut dyn FnMut(&mut Run)| {
+            let mut run = Run::new(std::mem::take(text), Origin::at(key));
+            edit(&mut run);
+            *text = run.text;
+        };
+        header(root.key("title"), &mut self.title, edit);
+        if let Some(short) = &mut self.short_title {
+            header(root.key("short-title"), short, edit);
+        }
+        if let Some(subtitle) = &mut self.subtitle {
+            header(root.key("subtitle"), subtitle, edit);
+        }
+        for (i, author) in self.authors.iter_mut().enumerate() {
+            header(root.key("author").index(i), author, edit);
+        }
+        if let Some(colophon) = &mut self.colophon {
+            header(root.key("colophon"), colophon, edit);
+        }
+        for (key, text) in [
+            ("source", &mut self.source),
+            ("identifier", &mut self.identifier),
+        ] {
+            if let Some(text) = text {
+                header(root.key(key), text, edit);
+            }
+        }
+        for_each_text_mut(&mut self.body, &mut |text| {
+            super::inline::visit_mut(&mut text.0, &mut |inline| {
+                if let Inline::Text(run) | Inline::Code(run) = inline {
+                    edit(run);
+                }
+            });
+        });
+    }
+
+    /// Every block of the body in reading order, each followed by the blocks inside it.
+    pub fn walk(&self) -> impl Iterator<Item = &Block> {
+        fn flatten<'a>(blocks: &'a [Block], out: &mut Vec<&'a Block>) {
+            for block in blocks {
+                out.push(block);
+                flatten_children(block, out);
+            }
+        }
+        fn flatten_children<'a>(block: &'a Block, out: &mut Vec<&'a Block>) {
+            match block {
+                Block::Sidebar(sidebar) => flatten(&sidebar.body, out),
+                Block::Quote(quote) => flatten(&quote.body, out),
+                Block::List(list) => {
+                    for item in &list.items {
+                        flatten(item, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        flatten(&self.body, &mut out);
+        out.into_iter()
+    }
+}
+
+/// The texts a block shows itself (not those of the blocks inside it), in reading order.
+pub fn own_texts(block: &Block) -> Vec<&Text> {
+    match block {
+        Block::Paragraph(text) | Block::Dateline(text) => vec![text],
+        Block::Heading(heading) => vec![&heading.text],
+        Block::Sidebar(sidebar) => vec![&sidebar.title],
+        Block::Appendix(appendix) => vec![&appendix.title],
+        Block::Quote(quote) => quote.attribution.iter().collect(),
+        Block::Verse(verse) => verse
+            .title
+            .iter()
+            .chain(&verse.author)
+            .chain(verse.stanzas.iter().flatten())
+            .collect(),
+        Block::Table(table) => table
+            .caption
+            .iter()
+            .chain(table.rows.iter().flatten().map(|cell| &cell.text))
+            .collect(),
+        Block::Figure(figure) => figure.caption.iter().collect(),
+        Block::List(_) | Block::Divider | Block::PageBreak => Vec::new(),
+    }
+}
+
+/// Calls `f` on every text of `blocks` and of the blocks inside them, mutably.
+pub fn for_each_text_mut(blocks: &mut [Block], f: &mut impl FnMut(&mut Text)) {
+    for block in blocks {
+        match block {
+            Block::Paragraph(text) | Block::Dateline(text) => f(text),
+            Block::Heading(heading) => f(&mut heading.text),
+            Block::Sidebar(sidebar) => {
+                f(&mut sidebar.title);
+                for_each_text_mut(&mut sidebar.body, f);
+            }
+            Block::Appendix(appendix) => f(&mut appendix.title),
+            Block::Quote(quote) => {
+                for_each_text_mut(&mut quote.body, f);
+                if let Some(attribution) = &mut quote.attribution {
+                    f(attribution);
+                }
+            }
+            Block::Verse(verse) => {
+                for text in verse
+                    .title
+                    .iter_mut()
+                    .chain(verse.author.iter_mut())
+                    .chain(verse.stanzas.iter_mut().flatten())
+                {
+                    f(text);
+                }
+            }
+            Block::Table(table) => {
+                if let Some(caption) = &mut table.caption {
+                    f(caption);
+                }
+                for cell in table.rows.iter_mut().flatten() {
+                    f(&mut cell.text);
+                }
+            }
+            Block::Figure(figure) => {
+                if let Some(caption) = &mut figure.caption {
+                    f(caption);
+                }
+            }
+            Block::List(list) => {
+                for item in &mut list.items {
+                    for_each_text_mut(item, f);
+                }
+            }
+            Block::Divider | Block::PageBreak => {}
+        }
+    }
+}
+
+/// The units of `blocks` in reading order: each text, then the notes it anchors.
+fn blocks<'a>(body: &'a [Block], out: &mut Vec<Unit<'a>>) {
+    for block in body {
+        match block {
+            Block::Sidebar(sidebar) => {
+                text_units(&sidebar.title, out);
+                blocks(&sidebar.body, out);
+            }
+            Block::Quote(quote) => {
+                blocks(&quote.body, out);
+                if let Some(attribution) = &quote.attribution {
+                    text_units(attribution, out);
+                }
+            }
+            Block::List(list) => {
+                for item in &list.items {
+                    blocks(item, out);
+                }
+            }
+            Block::Figure(figure) => {
+                if let Some(caption) = &figure.caption {
+                    text_units(caption, out);
+                }
+                if let Some(alt) = &figure.alt {
+                    out.push(Unit {
+                        pieces: vec![Piece {
+                            text: alt,
+                            origin: figure.alt_origin.clone(),
+                            code: false,
+                        }],
+                    });
+                }
+            }
+            other => {
+                for text in own_texts(other) {
+                    text_units(text, out);
+                }
+            }
+        }
+    }
+}
+
+/// The unit of `text`, then one unit for each note in it (and the notes in those).
+fn text_units<'a>(text: &'a Text, out: &mut Vec<Unit<'a>>) {
+    inlines_units(&text.0, out);
+}
+
+fn inlines_units<'a>(inlines: &'a [Inline], out: &mut Vec<Unit<'a>>) {
+    let mut notes = Vec::new();
+    let mut unit = Unit::default();
+    collect(inlines, &mut unit, &mut notes);
+    out.push(unit);
+    for note in notes {
+        inlines_units(note, out);
+    }
+}
+
+/// The pieces of `inlines` into `unit`; the content of each note is left for a unit of
+/// its own.
+fn collect<'a>(inlines: &'a [Inline], unit: &mut Unit<'a>, notes: &mut Vec<&'a [Inline]>) {
+    for inline in inlines {
+        match inline {
+            Inline::Text(run) => unit.pieces.push(Piece {
+                text: &run.text,
+                origin: run.origin.clone(),
+                code: false,
+            }),
+            Inline::Code(run) => unit.pieces.push(Piece {
+                text: &run.text,
+                origin: run.origin.clone(),
+                code: true,
+            }),
+            Inline::Strong(inner)
+            | Inline::Emphasis(inner)
+            | Inline::Superscript(inner)
+            | Inline::Subscript(inner) => collect(inner, unit, notes),
+            Inline::Link(link) => collect(&link.content, unit, notes),
+            Inline::Note(note) => notes.push(&note.content),
+            Inline::Ref(_) => {}
+        }
+    }
+}
