@@ -261,6 +261,8 @@ enum Command {
         #[arg(long, value_enum, default_value = "utf-8")]
         encoding: EncodingArg,
     },
+    /// Print the JSON Schema of the content format, for editors.
+    Schema,
     /// List the font faces a build would use, and where they were found.
     Fonts {
         #[command(flatten)]
@@ -504,6 +506,14 @@ fn run(command: Command) -> Result<(), Failed> {
             }
             Ok(())
         }
+        Command::Schema => {
+            let schema = paiban::model::schema::content_schema();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).expect("a schema is JSON")
+            );
+            Ok(())
+        }
         Command::Fonts { fonts } => {
             let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
             let builder = fonts.builder(project(fonts.root.as_deref(), &cwd)?);
@@ -644,9 +654,8 @@ fn build(
     let report = |job: &Job, outcome: &Outcome| {
         let mut lines = Vec::new();
         let diagnostics: &[paiban::Diagnostic] = match outcome {
-            Outcome::Built { warnings, .. } => warnings,
+            Outcome::Built { warnings, .. } | Outcome::UpToDate { warnings, .. } => warnings,
             Outcome::Failed(failure) => &failure.0,
-            Outcome::UpToDate { .. } => &[],
         };
         for diagnostic in diagnostics {
             if json {

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Document, Object};
 
 const POINTS_PER_MM: f64 = 72.0 / 25.4;
@@ -21,7 +22,21 @@ pub struct FontStatus {
 pub struct ImageStatus {
     pub page: usize,
     pub pixels: (i64, i64),
+    /// The size it is printed at, in points.
+    pub placed: (f64, f64),
 }
+
+impl ImageStatus {
+    /// Pixels per inch at the printed size (the lower of the two directions).
+    pub fn ppi(&self) -> f64 {
+        let across = self.pixels.0 as f64 / (self.placed.0 / 72.0);
+        let down = self.pixels.1 as f64 / (self.placed.1 / 72.0);
+        across.min(down)
+    }
+}
+
+/// Below this an image prints visibly soft.
+pub const MIN_PPI: f64 = 300.0;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Preflight {
@@ -67,15 +82,16 @@ impl Preflight {
                         .iter()
                         .filter_map(|id| document.get_dictionary(*id).ok()),
                 );
-                for resources in dictionaries {
-                    walk_resources(
-                        &document,
-                        resources,
-                        *number as usize,
-                        &mut fonts,
-                        &mut images,
-                        0,
-                    );
+                for resources in &dictionaries {
+                    walk_resources(&document, resources, &mut fonts, 0);
+                }
+                if let Ok(content) = Content::decode(&document.get_page_content(*id)) {
+                    let mut drawing = Drawing {
+                        document: &document,
+                        page: *number as usize,
+                        images: &mut images,
+                    };
+                    drawing.run(&content.operations, &dictionaries, IDENTITY, 0);
                 }
             }
         }
@@ -147,11 +163,148 @@ impl Preflight {
         for image in &self.images {
             let _ = writeln!(
                 out,
-                "image on page {}: {}×{} pixels (check its printed size for 300 ppi)",
-                image.page, image.pixels.0, image.pixels.1
+                "image on page {}: {}×{} pixels at {:.1}×{:.1} mm: {:.0} ppi{}",
+                image.page,
+                image.pixels.0,
+                image.pixels.1,
+                image.placed.0 / POINTS_PER_MM,
+                image.placed.1 / POINTS_PER_MM,
+                image.ppi(),
+                if image.ppi() < MIN_PPI {
+                    " (below 300)"
+                } else {
+                    ""
+                }
             );
         }
         out
+    }
+
+    /// What a printer would want to know but that does not stop the press: images
+    /// printed at less than 300 pixels per inch.
+    pub fn warnings(&self) -> Vec<String> {
+        self.images
+            .iter()
+            .filter(|image| image.ppi() < MIN_PPI)
+            .map(|image| {
+                format!(
+                    "the image on page {} ({}×{} pixels) prints at {:.1}×{:.1} mm, {:.0} ppi: below 300 ppi it prints soft; use a larger image or print it smaller",
+                    image.page,
+                    image.pixels.0,
+                    image.pixels.1,
+                    image.placed.0 / POINTS_PER_MM,
+                    image.placed.1 / POINTS_PER_MM,
+                    image.ppi()
+                )
+            })
+            .collect()
+    }
+}
+
+/// A transformation matrix [a b c d e f], as PDF writes them.
+type Matrix = [f64; 6];
+
+const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+
+/// `m` then `n`: the matrix of drawing with `m` inside a space transformed by `n`.
+fn concat(m: Matrix, n: Matrix) -> Matrix {
+    [
+        m[0] * n[0] + m[1] * n[2],
+        m[0] * n[1] + m[1] * n[3],
+        m[2] * n[0] + m[3] * n[2],
+        m[2] * n[1] + m[3] * n[3],
+        m[4] * n[0] + m[5] * n[2] + n[4],
+        m[4] * n[1] + m[5] * n[3] + n[5],
+    ]
+}
+
+/// Follows a page's drawing operators to find where each image is drawn and how large:
+/// an image fills the unit square of the transformation in force when it is drawn.
+struct Drawing<'a> {
+    document: &'a Document,
+    page: usize,
+    images: &'a mut Vec<ImageStatus>,
+}
+
+impl Drawing<'_> {
+    fn run(
+        &mut self,
+        operations: &[Operation],
+        resources: &[&Dictionary],
+        start: Matrix,
+        depth: usize,
+    ) {
+        let mut ctm = start;
+        let mut saved = Vec::new();
+        for operation in operations {
+            match operation.operator.as_str() {
+                "q" => saved.push(ctm),
+                "Q" => ctm = saved.pop().unwrap_or(start),
+                "cm" => {
+                    let v: Vec<f64> = operation.operands.iter().filter_map(number_of).collect();
+                    if let [a, b, c, d, e, f] = v[..] {
+                        ctm = concat([a, b, c, d, e, f], ctm);
+                    }
+                }
+                "Do" => {
+                    let Some(name) = operation.operands.first().and_then(|o| o.as_name().ok())
+                    else {
+                        continue;
+                    };
+                    self.draw(name, resources, ctm, depth);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn draw(&mut self, name: &[u8], resources: &[&Dictionary], ctm: Matrix, depth: usize) {
+        let stream = resources.iter().find_map(|resources| {
+            let objects = dictionary_at(self.document, resources, b"XObject")?;
+            match resolve(self.document, objects.get(name).ok()?)? {
+                Object::Stream(stream) => Some(stream),
+                _ => None,
+            }
+        });
+        let Some(stream) = stream else { return };
+        match name_at(self.document, &stream.dict, b"Subtype") {
+            Some(b"Image") => {
+                let dimension = |key: &[u8]| {
+                    entry(self.document, &stream.dict, key)
+                        .and_then(|v| v.as_i64().ok())
+                        .unwrap_or(0)
+                };
+                let width = ctm[0].hypot(ctm[1]);
+                let height = ctm[2].hypot(ctm[3]);
+                if width > 0.0 && height > 0.0 {
+                    self.images.push(ImageStatus {
+                        page: self.page,
+                        pixels: (dimension(b"Width"), dimension(b"Height")),
+                        placed: (width, height),
+                    });
+                }
+            }
+            Some(b"Form") if depth < 8 => {
+                let matrix = entry(self.document, &stream.dict, b"Matrix")
+                    .and_then(|m| m.as_array().ok())
+                    .map(|m| m.iter().filter_map(number_of).collect::<Vec<f64>>())
+                    .and_then(|m| <[f64; 6]>::try_from(m).ok())
+                    .unwrap_or(IDENTITY);
+                let inner: Vec<&Dictionary> =
+                    match dictionary_at(self.document, &stream.dict, b"Resources") {
+                        Some(own) => vec![own],
+                        None => resources.to_vec(),
+                    };
+                if let Ok(data) = stream
+                    .decompressed_content()
+                    .or_else(|_| Ok::<_, ()>(stream.content.clone()))
+                    && let Ok(content) = Content::decode(&data)
+                {
+                    self.run(&content.operations, &inner, concat(matrix, ctm), depth + 1);
+                }
+            }
+            _ => {}
+        }
     }
 }
 
@@ -187,13 +340,11 @@ fn name_at<'a>(document: &'a Document, dictionary: &'a Dictionary, key: &[u8]) -
     entry(document, dictionary, key)?.as_name().ok()
 }
 
-/// Fonts and images of a resource dictionary, and of the form XObjects it uses.
+/// Fonts of a resource dictionary, and of the form XObjects it uses.
 fn walk_resources(
     document: &Document,
     resources: &Dictionary,
-    page: usize,
     fonts: &mut BTreeMap<String, FontStatus>,
-    images: &mut Vec<ImageStatus>,
     depth: usize,
 ) {
     if let Some(font_resources) = dictionary_at(document, resources, b"Font") {
@@ -208,23 +359,12 @@ fn walk_resources(
         return;
     };
     for (_, object) in objects.iter() {
-        let Some(Object::Stream(stream)) = resolve(document, object) else {
-            continue;
-        };
-        if name_at(document, &stream.dict, b"Subtype") == Some(b"Image") {
-            let dimension = |key: &[u8]| {
-                entry(document, &stream.dict, key)
-                    .and_then(|v| v.as_i64().ok())
-                    .unwrap_or(0)
-            };
-            images.push(ImageStatus {
-                page,
-                pixels: (dimension(b"Width"), dimension(b"Height")),
-            });
-        } else if depth <= 8
+        if let Some(Object::Stream(stream)) = resolve(document, object)
+            && name_at(document, &stream.dict, b"Subtype") != Some(b"Image")
+            && depth <= 8
             && let Some(inner) = dictionary_at(document, &stream.dict, b"Resources")
         {
-            walk_resources(document, inner, page, fonts, images, depth + 1);
+            walk_resources(document, inner, fonts, depth + 1);
         }
     }
 }

@@ -5,6 +5,7 @@ mod inline;
 mod load;
 pub mod locale;
 pub mod print;
+pub mod schema;
 pub mod source;
 mod walk;
 

@@ -64,6 +64,8 @@ pub enum Outcome {
     UpToDate {
         outputs: Vec<PathBuf>,
         preflight: Option<String>,
+        /// The preflight's warnings, if one was asked for.
+        warnings: Vec<Diagnostic>,
     },
     Failed(Failure),
 }
@@ -201,6 +203,9 @@ pub fn refuse_outputs_over_inputs(jobs: &[Job], formats: Formats) -> Result<(), 
     }
 }
 
+/// A preflight report (if one was asked for) and its warnings.
+type Checked = (Option<String>, Vec<Diagnostic>);
+
 /// Shard `index` (1-based) of `count`: jobs are dealt round-robin in content-path order,
 /// so the shards of a collection partition it, and every CI job computes the same split.
 pub fn shard(jobs: Vec<Job>, index: usize, count: usize) -> Vec<Job> {
@@ -257,7 +262,11 @@ impl Builder {
             && cache.is_fresh(key, &outputs)
         {
             return match self.preflight(job, options) {
-                Ok(preflight) => Outcome::UpToDate { outputs, preflight },
+                Ok((preflight, warnings)) => Outcome::UpToDate {
+                    outputs,
+                    preflight,
+                    warnings,
+                },
                 Err(failure) => Outcome::Failed(failure),
             };
         }
@@ -265,7 +274,8 @@ impl Builder {
             .build_formats(job, options)
             .and_then(|(pages, warnings)| Ok((pages, warnings, self.preflight(job, options)?)));
         match built {
-            Ok((pages, warnings, preflight)) => {
+            Ok((pages, mut warnings, (preflight, more))) => {
+                warnings.extend(more);
                 if let (Some(cache), Some(key)) = (cache, &key) {
                     // A cache that cannot be written only costs a rebuild next time.
                     let _ = cache.record(key, &outputs);
@@ -283,9 +293,9 @@ impl Builder {
 
     /// The preflight report of `job`'s PDF, if asked for; a failure if it is not fit for
     /// press (fonts not embedded, a bleed asked for but missing).
-    fn preflight(&self, job: &Job, options: &BatchOptions) -> Result<Option<String>, Failure> {
+    fn preflight(&self, job: &Job, options: &BatchOptions) -> Result<Checked, Failure> {
         if !options.preflight || !options.formats.pdf {
-            return Ok(None);
+            return Ok((None, Vec::new()));
         }
         let pdf = output_path(&job.out_dir, &job.content, "pdf");
         let name = pdf.display().to_string();
@@ -294,7 +304,15 @@ impl Builder {
         let report = Preflight::read(&bytes).map_err(|e| Diagnostic::error(&name, e))?;
         let problems = report.problems(self.print.bleed_mm > 0.0);
         if problems.is_empty() {
-            return Ok(Some(report.report()));
+            let warnings = report
+                .warnings()
+                .into_iter()
+                .map(|warning| {
+                    Diagnostic::warning(&name, format!("preflight: {warning}"))
+                        .with_code("preflight")
+                })
+                .collect();
+            return Ok((Some(report.report()), warnings));
         }
         let summary = report.report().trim_end().replace('\n', "; ");
         Err(Failure(

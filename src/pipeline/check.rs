@@ -34,6 +34,8 @@ struct Located {
     map: Option<SourceMap>,
     /// Errors of the numbering pass: references to unknown ids, ids declared twice.
     references: Vec<Diagnostic>,
+    /// Errors of the figures' images: missing, outside the project, not an image.
+    figures: Vec<Diagnostic>,
 }
 
 /// The text of a unit as the lint reads it, and where each of its characters came from.
@@ -95,14 +97,18 @@ impl Located {
             document,
             map: SourceMap::parse(text).ok(),
             references: Vec::new(),
+            figures: Vec::new(),
         };
-        located.references = problems
-            .into_iter()
-            .map(|(origin, message)| {
-                let diagnostic = Diagnostic::error(&located.name, message).with_code("content");
-                located.at_origin(diagnostic, &origin, 0)
-            })
-            .collect();
+        let content = Path::new(name);
+        let images = super::resources::resolve_figures(
+            &mut located.document,
+            content,
+            &builder.project.root,
+        );
+        if let Err(problems) = images {
+            located.figures = located.diagnostics(problems);
+        }
+        located.references = located.diagnostics(problems);
         Ok(located)
     }
 
@@ -116,7 +122,42 @@ impl Located {
             text,
             document: document.clone(),
             references: Vec::new(),
+            figures: Vec::new(),
         }
+    }
+
+    /// Errors at the places of `problems`.
+    fn diagnostics(&self, problems: Vec<(Origin, String)>) -> Vec<Diagnostic> {
+        problems
+            .into_iter()
+            .map(|(origin, message)| {
+                let diagnostic = Diagnostic::error(&self.name, message).with_code("content");
+                self.at_origin(diagnostic, &origin, 0)
+            })
+            .collect()
+    }
+
+    /// A finding at every figure without alt text: readers who cannot see the image get
+    /// nothing (a warning; an error for PDF/UA, which requires it).
+    fn figures_without_alt(&self, severity: crate::diag::Severity) -> Vec<Diagnostic> {
+        self.document
+            .walk()
+            .filter_map(|block| match block {
+                model::Block::Figure(figure) if figure.alt.as_deref().is_none_or(|a| a.trim().is_empty()) => {
+                    let diagnostic = Diagnostic {
+                        severity,
+                        ..Diagnostic::warning(
+                            &self.name,
+                            format!("the figure `{}` has no alt text: readers who cannot see it learn nothing of it", figure.path),
+                        )
+                    }
+                    .with_code("missing-alt")
+                    .with_hint("describe the image in `alt:`");
+                    Some(self.at_origin(diagnostic, &figure.path_origin, 0))
+                }
+                _ => None,
+            })
+            .collect()
     }
 
     /// The byte offset in the file of character `i` of a run written at `origin`, if the
@@ -309,6 +350,8 @@ impl Builder {
 
     fn check_located(&self, located: &Located) -> Vec<Diagnostic> {
         let mut diagnostics = located.references.clone();
+        diagnostics.extend(located.figures.clone());
+        diagnostics.extend(located.figures_without_alt(crate::diag::Severity::Warning));
         diagnostics.extend(located.control_characters());
         diagnostics.extend(located.missing_glyphs(&mut self.coverage()));
         diagnostics.extend(located.lint());
@@ -364,14 +407,31 @@ impl Builder {
             return Ok(());
         }
         let located = Located::reread(document, content);
-        let mut diagnostics: Vec<Diagnostic> = problems
-            .into_iter()
-            .map(|(origin, message)| {
-                let diagnostic = Diagnostic::error(&located.name, message).with_code("content");
-                located.at_origin(diagnostic, &origin, 0)
-            })
-            .collect();
+        let mut diagnostics = located.diagnostics(problems);
         sort_by_position(&mut diagnostics);
+        Err(Failure(diagnostics))
+    }
+
+    /// Refuses a PDF/UA build with figures that have no alt text, each located.
+    pub(super) fn refuse_figures_without_alt(
+        &self,
+        document: &Document,
+        content: &Path,
+    ) -> Result<(), Failure> {
+        let accessible = self.pdf_standards.iter().any(|s| s.starts_with("ua-"));
+        let missing = document.walk().any(|block| {
+            matches!(block, model::Block::Figure(f) if f.alt.as_deref().is_none_or(|a| a.trim().is_empty()))
+        });
+        if !accessible || !missing {
+            return Ok(());
+        }
+        let located = Located::reread(document, content);
+        let mut diagnostics = located.figures_without_alt(crate::diag::Severity::Error);
+        for diagnostic in &mut diagnostics {
+            diagnostic
+                .hints
+                .push("PDF/UA requires alt text for every figure".to_owned());
+        }
         Err(Failure(diagnostics))
     }
 

