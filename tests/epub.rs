@@ -59,7 +59,10 @@ fn the_package_is_laid_out_as_ocf_requires() {
         .iter()
         .filter(|(n, _)| n.starts_with("EPUB/fonts/"))
         .count();
-    assert_eq!(fonts, 7, "the seven faces the stylesheet names (code adds the mono pair)");
+    assert_eq!(
+        fonts, 7,
+        "the seven faces the stylesheet names (code adds the mono pair)"
+    );
     let size = std::fs::metadata(&epub).unwrap().len();
     assert!(size < 3 * 1024 * 1024, "{size} bytes with fonts");
 
@@ -142,9 +145,12 @@ fn epub_text_lines(epub: &Path) -> Vec<String> {
     lines
 }
 
+/// The v1 samples: the EPUB's text is the content's, line for line.
 #[test]
 fn the_epub_text_equals_the_content_text() {
-    for content in content_files() {
+    let v1 = project_root().join("tests/data/v1");
+    for name in ["whitepaper", "features", "gongwen"] {
+        let content = v1.join(format!("{name}.yaml"));
         let document = prepare(&content).unwrap();
         let dir = tempfile::tempdir().unwrap();
         let epub = builder().build_epub(&content, dir.path(), false).unwrap();
@@ -162,6 +168,86 @@ fn the_epub_text_equals_the_content_text() {
             squeeze(&expected.concat())
         );
     }
+}
+
+/// Every sample: each text of every block is in the EPUB, in reading order, and every
+/// note's text is there too (at the end of its part).
+#[test]
+fn every_text_of_every_sample_is_in_the_epub_in_order() {
+    for content in content_files() {
+        let document = paiban::pipeline::load(
+            &content,
+            &paiban::project::Project::at(&project_root()).unwrap(),
+        )
+        .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let epub = builder().build_epub(&content, dir.path(), false).unwrap();
+        let text = squeeze(&epub_text_lines(&epub).concat());
+        let mut at = 0;
+        for own in reading_order(&document.body) {
+            let want = squeeze(&with_note_marks(&own.0));
+            let found = text[at..].find(&want).unwrap_or_else(|| {
+                panic!("{}: `{want}` not in order in the EPUB", content.display())
+            });
+            at += found + want.len();
+        }
+        for block in document.walk() {
+            for own in paiban::model::own_texts(block) {
+                for note in own.notes() {
+                    let want = squeeze(&paiban::model::Text(note.content.clone()).to_plain());
+                    assert!(text.contains(&want), "{}: note `{want}`", content.display());
+                }
+            }
+        }
+    }
+}
+
+/// The texts of `blocks` in the order a reader meets them (a quotation's attribution
+/// after it).
+fn reading_order(blocks: &[paiban::model::Block]) -> Vec<&paiban::model::Text> {
+    use paiban::model::Block;
+    let mut out = Vec::new();
+    for block in blocks {
+        match block {
+            Block::Quote(quote) => {
+                out.extend(reading_order(&quote.body));
+                out.extend(&quote.attribution);
+            }
+            Block::Sidebar(sidebar) => {
+                out.push(&sidebar.title);
+                out.extend(reading_order(&sidebar.body));
+            }
+            Block::List(list) => {
+                for item in &list.items {
+                    out.extend(reading_order(item));
+                }
+            }
+            other => out.extend(paiban::model::own_texts(other)),
+        }
+    }
+    out
+}
+
+/// A text as the EPUB shows it where it stands: its notes as their marks (①).
+fn with_note_marks(inlines: &[paiban::model::Inline]) -> String {
+    use paiban::model::Inline;
+    let mut out = String::new();
+    for inline in inlines {
+        match inline {
+            Inline::Text(run) | Inline::Code(run) => out.push_str(&run.text),
+            Inline::Strong(inner)
+            | Inline::Emphasis(inner)
+            | Inline::Superscript(inner)
+            | Inline::Subscript(inner) => out.push_str(&with_note_marks(inner)),
+            Inline::Link(link) if link.content.is_empty() => out.push_str(&link.target),
+            Inline::Link(link) => out.push_str(&with_note_marks(&link.content)),
+            Inline::Note(note) => out.push_str(&paiban::passes::numbering::circled(note.resolved)),
+            Inline::Ref(reference) => {
+                out.push_str(&reference.resolved.as_ref().unwrap().words);
+            }
+        }
+    }
+    out
 }
 
 fn build_with_epoch(epoch: &str, out: &Path) -> Vec<u8> {

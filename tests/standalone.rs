@@ -45,7 +45,7 @@ fn pixels(pdf: &Path, dir: &Path, prefix: &str) -> Vec<Vec<u8>> {
 
 #[test]
 fn the_typst_cli_compiles_the_emitted_markup_to_the_same_pages() {
-    for name in ["whitepaper", "gongwen"] {
+    for name in ["whitepaper", "gongwen", "features", "chapter"] {
         same_pages_as_the_typst_cli(name);
     }
 }
