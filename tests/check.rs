@@ -474,3 +474,55 @@ fn a_finding_in_an_aliased_text_is_located_at_its_anchor_and_fixed_once() {
     let fixed = std::fs::read_to_string(dir.path().join("doc.yaml")).unwrap();
     assert_eq!(fixed, text.replace(',', "，"));
 }
+
+#[test]
+fn findings_inside_markup_runs_notes_cells_and_captions_are_located_and_fixed() {
+    let dir = tempfile::tempdir().unwrap();
+    // Markup around and between the marks, an escape before one, runs that split a
+    // sentence, and every kind of text: note, cell, caption, alt, verse, attribution.
+    let text = "title: 测试\n\
+        inline: markup\n\
+        body:\n\
+        \x20 - \"**中文,英文**\\\\*星号,逗号^[注释,内容]。\"\n\
+        \x20 - [中文, {strong: 重点}, \",英文\"]\n\
+        \x20 - table: 表题,说明\n\
+        \x20   rows: [[\"单元格,内容\"]]\n\
+        \x20 - verse: [\"诗行,一\"]\n\
+        \x20 - quote: 引文,二\n\
+        \x20   attribution: 作者,三\n";
+    write(dir.path(), "doc.yaml", text);
+    let (findings, _) = json_findings(dir.path(), "doc.yaml");
+    let commas = with_rule(&findings, "half-width-punctuation");
+    assert_eq!(commas.len(), 9, "{findings:#?}");
+    for comma in &commas {
+        assert_eq!(char_at(text, comma), ',', "{comma}");
+    }
+    let output = paiban(&["check", "--fix", "doc.yaml"], dir.path());
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let fixed = std::fs::read_to_string(dir.path().join("doc.yaml")).unwrap();
+    // Only the marks in the texts change, not YAML's own commas between runs.
+    let expected = text
+        .replace("中文,英文", "中文，英文")
+        .replace("星号,逗号", "星号，逗号")
+        .replace("注释,内容", "注释，内容")
+        .replace("\",英文\"", "\"，英文\"")
+        .replace("表题,说明", "表题，说明")
+        .replace("单元格,内容", "单元格，内容")
+        .replace("诗行,一", "诗行，一")
+        .replace("引文,二", "引文，二")
+        .replace("作者,三", "作者，三");
+    assert_eq!(fixed, expected);
+    // A character no font has, in a note: located there.
+    write(
+        dir.path(),
+        "glyph.yaml",
+        "title: 测试\nbody:\n  - [正文, {note: \"注释\u{1F600}\"}]\n",
+    );
+    let (findings, code) = json_findings(dir.path(), "glyph.yaml");
+    assert_eq!(code, Some(1));
+    let missing = with_rule(&findings, "missing-glyph");
+    assert_eq!(
+        (missing[0]["line"].as_u64(), missing[0]["column"].as_u64()),
+        (Some(3), Some(20))
+    );
+}
