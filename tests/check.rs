@@ -498,7 +498,12 @@ fn findings_inside_markup_runs_notes_cells_and_captions_are_located_and_fixed() 
         assert_eq!(char_at(text, comma), ',', "{comma}");
     }
     let output = paiban(&["check", "--fix", "doc.yaml"], dir.path());
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let fixed = std::fs::read_to_string(dir.path().join("doc.yaml")).unwrap();
     // Only the marks in the texts change, not YAML's own commas between runs.
     let expected = text

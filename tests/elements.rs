@@ -499,3 +499,102 @@ fn markup_in_content_is_printed_literally() {
         assert_eq!(alt, *payload);
     }
 }
+
+/// A figure without alt text is a warning in check, and refused for PDF/UA; a small image
+/// printed large is a preflight warning with its resolution.
+#[test]
+fn alt_text_and_image_resolution_are_checked() {
+    let dir = scratch();
+    // 40 × 20 pixels printed across the text block: far below 300 ppi.
+    let png = {
+        let mut raw = Vec::new();
+        for _ in 0..20 {
+            raw.push(0u8);
+            raw.extend(std::iter::repeat_n([120u8, 90, 60], 40).flatten());
+        }
+        png_bytes(40, 20, &raw)
+    };
+    std::fs::write(dir.path().join("small.png"), png).unwrap();
+    std::fs::write(
+        dir.path().join("fig.yaml"),
+        "title: 图\ndate: 2026-12-04\nbody:\n  - 正文。\n  - figure: small.png\n    caption: 一张小图\n    width: 1\n",
+    )
+    .unwrap();
+    let checked = paiban(&["check", "fig.yaml"], dir.path());
+    assert_eq!(checked.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&checked.stdout);
+    assert!(
+        stdout.contains("fig.yaml:5:13: warning[missing-alt]"),
+        "{stdout}"
+    );
+
+    let ua = paiban(
+        &["build", "fig.yaml", "-o", "ua", "--pdf-standard", "ua-1"],
+        dir.path(),
+    );
+    assert_eq!(ua.status.code(), Some(1));
+    assert!(
+        stderr(&ua).contains("fig.yaml:5:13: error[missing-alt]"),
+        "{}",
+        stderr(&ua)
+    );
+    assert!(!dir.path().join("ua").exists());
+
+    let preflight = paiban(
+        &["build", "fig.yaml", "-o", "out", "--preflight"],
+        dir.path(),
+    );
+    assert_eq!(preflight.status.code(), Some(0), "{}", stderr(&preflight));
+    let report = stderr(&preflight);
+    assert!(report.contains("warning[preflight]"), "{report}");
+    // 40 pixels across the A4 text block (160 mm): 6 ppi.
+    assert!(
+        report.contains("40×20 pixels at 160.0×80.0 mm: 6 ppi (below 300)"),
+        "{report}"
+    );
+}
+
+/// A truecolour PNG of `width` × `height` from filtered rows (each row led by its filter
+/// byte).
+fn png_bytes(width: u32, height: u32, rows: &[u8]) -> Vec<u8> {
+    fn chunk(out: &mut Vec<u8>, kind: &[u8], data: &[u8]) {
+        out.extend((data.len() as u32).to_be_bytes());
+        let mut body = kind.to_vec();
+        body.extend(data);
+        out.extend(&body);
+        out.extend(crc32(&body).to_be_bytes());
+    }
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xFFFF_FFFFu32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xEDB8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+    // A stored (uncompressed) zlib stream: header, one final stored block, Adler-32.
+    let mut zlib = vec![0x78, 0x01, 0x01];
+    zlib.extend((rows.len() as u16).to_le_bytes());
+    zlib.extend((!(rows.len() as u16)).to_le_bytes());
+    zlib.extend(rows);
+    let (mut a, mut b) = (1u32, 0u32);
+    for &byte in rows {
+        a = (a + u32::from(byte)) % 65521;
+        b = (b + a) % 65521;
+    }
+    zlib.extend(((b << 16) | a).to_be_bytes());
+    let mut out = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut header = width.to_be_bytes().to_vec();
+    header.extend(height.to_be_bytes());
+    header.extend([8, 2, 0, 0, 0]);
+    chunk(&mut out, b"IHDR", &header);
+    chunk(&mut out, b"IDAT", &zlib);
+    chunk(&mut out, b"IEND", &[]);
+    out
+}

@@ -502,6 +502,58 @@ mod tests {
     }
 
     #[test]
+    fn figures_and_tables_count_by_chapter_where_the_layout_says_so() {
+        let yaml = "title: t\nbody:\n\
+            - {heading: a}\n\
+            - {figure: x.png, caption: c}\n\
+            - {table: t, rows: [[a]]}\n\
+            - {heading: b}\n\
+            - {figure: y.png, caption: c, id: f}\n\
+            - {figure: z.png}\n\
+            - {table: t, rows: [[a]]}\n\
+            - {appendix: x}\n\
+            - {table: t, rows: [[a]], id: t}\n\
+            - [见, {ref: f}, 和, {ref: t}]\n";
+        let numbers = |style: NumberingStyle| {
+            let mut document = load_str(yaml, "t.yaml").unwrap();
+            assert!(number_with(&mut document, style).is_empty());
+            let found: Vec<String> = document
+                .walk()
+                .filter_map(|b| match b {
+                    Block::Figure(f) => {
+                        Some(format!("图{}", f.resolved.clone().unwrap_or_default()))
+                    }
+                    Block::Table(t) => {
+                        Some(format!("表{}", t.resolved.clone().unwrap_or_default()))
+                    }
+                    Block::Paragraph(p) => Some(p.to_plain()),
+                    _ => None,
+                })
+                .collect();
+            found
+        };
+        assert_eq!(
+            numbers(NumberingStyle::default()),
+            ["图1", "表1", "图2", "图", "表2", "表3", "见图2和表3"]
+        );
+        assert_eq!(
+            numbers(NumberingStyle {
+                figures_by_chapter: true,
+                appendix: AppendixStyle::Lettered,
+            }),
+            [
+                "图1-1",
+                "表1-1",
+                "图2-1",
+                "图",
+                "表2-1",
+                "表A-1",
+                "见图2-1和表A-1"
+            ]
+        );
+    }
+
+    #[test]
     fn the_largest_numbers_count_on_without_repeating() {
         let max = crate::model::MAX_NUMBER;
         let got = resolved(&format!(
