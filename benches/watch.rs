@@ -13,10 +13,6 @@ use paiban::pipeline::watch::{Changes, Session};
 use paiban::pipeline::{Builder, Formats};
 use paiban::project::Project;
 
-// The same allocator as the `paiban` binary, so the figures are the command's.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// A different character for each edit, so no edit repeats an earlier state (whose
 /// layout typst would still have memoised).
 fn typo(i: usize) -> String {
@@ -40,6 +36,10 @@ fn main() {
     let long = format!("{head}\nbody:\n{}", body.repeat(45));
     std::fs::write(&content, &long).unwrap();
 
+    // The allocator's tuning the `watch` command sets, so the figures are the command's.
+    if std::env::var_os("PAIBAN_BENCH_NO_TUNING").is_none() {
+        paiban::pipeline::watch::keep_freed_memory();
+    }
     let builder = Builder::new(Project::at(root).unwrap(), &[], false);
     let formats = Formats {
         pdf: true,

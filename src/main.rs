@@ -11,11 +11,6 @@ use paiban::pipeline::watch::Session;
 use paiban::pipeline::{self, BatchOptions, Builder, Cache, Formats, Job, Outcome};
 use paiban::project::Project;
 
-// typst allocates and frees heavily; glibc's malloc returns pages to the kernel and
-// faults them back in on every rebuild, which mimalloc avoids.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Print-ready typesetting from structured content (YAML), CJK first.
 #[derive(Parser)]
 #[command(name = "paiban", version, about)]
@@ -401,6 +396,7 @@ fn run(command: Command) -> Result<(), Failed> {
             let mut builder = fonts.builder(project(fonts.root.as_deref(), &file)?);
             builder.allow_missing_glyphs = out.allow_missing_glyphs;
             print.apply(&mut builder);
+            paiban::pipeline::watch::keep_freed_memory();
             let job = Job {
                 content: file.clone(),
                 out_dir: out.output.clone(),
