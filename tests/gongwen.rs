@@ -10,7 +10,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::{Word, build_yaml, poppler, words_of};
+use common::{Word, build_yaml, builder, poppler, project_root, words_of};
 
 const MM: f64 = 72.0 / 25.4;
 /// The text block: 37 mm from the top, 156 mm wide, 28 mm from the left on odd pages
@@ -20,6 +20,10 @@ const WIDTH: f64 = 156.0;
 const PITCH: f64 = 225.0 / 22.0;
 const CELL: f64 = 156.0 / 28.0;
 const DPI: f64 = 300.0;
+
+fn left(page: usize) -> f64 {
+    if page.is_multiple_of(2) { 26.0 } else { 28.0 }
+}
 
 /// A word's position in millimetres: (left, top of the em box, right, foot of the em box).
 fn mm(word: &Word) -> (f64, f64, f64, f64) {
@@ -168,6 +172,174 @@ fn near(actual: f64, expected: f64, tolerance: f64, what: &str) {
         (actual - expected).abs() <= tolerance,
         "{what}: {actual:.2}, expected {expected:.2} ± {tolerance}"
     );
+}
+
+#[test]
+fn the_sample_has_the_distances_of_gb_t_9704() {
+    let dir = tempfile::tempdir().unwrap();
+    let content = project_root().join("content/gongwen.yaml");
+    let pdf = builder().build_pdf(&content, dir.path()).unwrap().output;
+
+    // 版头: the red 发文机关标志, then the red rule.
+    let page = Image::render(&pdf, 1);
+    let reds = page.bands(red, 0.0);
+    assert_eq!(
+        reds.len(),
+        2,
+        "the 标志 and the rule are the page's red: {reds:?}"
+    );
+    let (mark, rule) = (reds[0], reds[1]);
+    assert!(mark.pixels > 20_000, "the 标志 is printed red: {mark:?}");
+    near(
+        mark.top,
+        72.0,
+        1.0,
+        "top of the 标志's glyphs, mm from the page's top",
+    );
+    assert!(mark.left >= 28.0 && mark.right <= 28.0 + WIDTH, "{mark:?}");
+    near(
+        (mark.left + mark.right) / 2.0,
+        28.0 + WIDTH / 2.0,
+        0.5,
+        "the 标志 is centred",
+    );
+    near(
+        rule.right - rule.left,
+        WIDTH,
+        0.3,
+        "the rule is as wide as the text block",
+    );
+    near(
+        rule.left,
+        28.0,
+        0.2,
+        "the rule starts at the text block's edge",
+    );
+    assert!(
+        rule.bottom - rule.top < 1.0,
+        "a rule, not a block: {rule:?}"
+    );
+
+    let words = words_of(&pdf, 1);
+    // 份号 (six digits), 密级和保密期限 and 紧急程度, flush left on the first three lines.
+    for (i, text) in ["000001", "机密★1年", "特急"].into_iter().enumerate() {
+        let word = find(&words, text);
+        near(mm(word).0, 28.0, 0.05, text);
+        assert_eq!(word_line(word), i as i64, "{text}");
+    }
+    // The 发文字号: centred, on the line after two blank ones under the 标志.
+    let number = find(&words, "示档发〔2026〕5号");
+    let (x0, number_top, x1, number_foot) = mm(number);
+    near(
+        (x0 + x1) / 2.0,
+        28.0 + WIDTH / 2.0,
+        0.5,
+        "the 发文字号 is centred",
+    );
+    assert_eq!(
+        word_line(number),
+        line_of(mark.bottom) + 3,
+        "two blank lines between the 标志 and the 发文字号"
+    );
+    near(
+        (number_top - TOP) / PITCH,
+        word_line(number) as f64 + (16.0 - 0.88 * 16.0) / 72.0 * 25.4 / PITCH,
+        0.01,
+        "the 发文字号 is on a line of the grid",
+    );
+    near(
+        rule.middle() - number_foot,
+        4.0,
+        0.5,
+        "the rule is 4 mm under the 发文字号",
+    );
+
+    // The title: two blank lines under the rule (its first line starts a line of the
+    // grid two lines under it), each of its lines on a line of the grid.
+    let title: Vec<&Word> = words
+        .iter()
+        .filter(|w| (w.size() - 22.0).abs() < 0.01)
+        .collect();
+    assert_eq!(title.len(), 2, "{title:#?}");
+    let first_title_line = word_line(title[0]);
+    near(
+        TOP + first_title_line as f64 * PITCH - rule.middle(),
+        2.0 * PITCH,
+        0.5,
+        "the title is two lines under the rule",
+    );
+    assert_eq!(word_line(title[1]), first_title_line + 1);
+    // The 主送机关: a blank line under the title, flush left.
+    let addressee = find(&words, "各区县档案局，市直各单位：");
+    near(mm(addressee).0, 28.0, 0.05, "the 主送机关 is flush left");
+    assert_eq!(word_line(addressee), first_title_line + 3, "one blank line");
+
+    // The 版记 on the last page, an even one with no folio; the page before has its own.
+    let pages = page_count(&pdf);
+    assert!(pages.is_multiple_of(2), "the 版记's page is even");
+    assert!(!has_folio(&pdf, pages), "no folio on the 版记's page");
+    assert!(has_folio(&pdf, pages - 1));
+    let rules = Image::render(&pdf, pages).bands(black, 100.0);
+    assert_eq!(rules.len(), 3, "thick, thin, thick: {rules:?}");
+    for rule in &rules {
+        near(
+            rule.left,
+            left(pages),
+            0.2,
+            "版记 rules start at the text block",
+        );
+        near(
+            rule.right - rule.left,
+            WIDTH,
+            0.3,
+            "版记 rules are as wide as the text block",
+        );
+    }
+    let thickness = |band: &Band| band.bottom - band.top;
+    assert!(thickness(&rules[0]) > thickness(&rules[1]));
+    assert!(thickness(&rules[2]) > thickness(&rules[1]));
+    near(
+        rules[2].middle(),
+        TOP + 225.0,
+        0.3,
+        "the last rule is the text block's foot",
+    );
+    let words = words_of(&pdf, pages);
+    let one = 14.0 / MM; // a 四号 character
+    let copies = find(&words, "抄送：");
+    near(
+        mm(copies).0,
+        left(pages) + one,
+        0.05,
+        "抄送 is one 四号 character in",
+    );
+    assert!((copies.size() - 14.0).abs() < 0.01, "四号: {copies:?}");
+    let wrapped = words
+        .iter()
+        .find(|w| w.y_min > copies.y_max && w.text.ends_with("。"))
+        .expect("the 抄送 list wraps");
+    near(
+        mm(wrapped).0,
+        left(pages) + 4.0 * one,
+        0.05,
+        "wrapped organs stand under the first",
+    );
+    let by = find(&words, "示例市档案局办公室");
+    near(
+        mm(by).0,
+        left(pages) + one,
+        0.05,
+        "印发机关 is one character in",
+    );
+    let on = find(&words, "2026年11月21日印发");
+    near(
+        mm(on).2,
+        left(pages) + WIDTH - one,
+        0.05,
+        "印发日期 is one character from the right",
+    );
+    assert!(mm(copies).1 > rules[0].bottom && mm(copies).3 < rules[1].top);
+    assert!(mm(by).1 > rules[1].bottom && mm(by).3 < rules[2].top);
 }
 
 /// A 公文 of `paragraphs` one-line paragraphs (the title takes the first two lines of the
