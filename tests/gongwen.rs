@@ -605,3 +605,25 @@ fn the_parts_print_literally() {
         );
     }
 }
+
+#[test]
+fn issuer_and_date_are_never_parted_by_a_page_break() {
+    // Eighteen lines of text after the title end on line 20 of 22: the issuer would fit
+    // on the last line, the date would not.
+    let mut yaml = String::from(
+        "title: 关于落款的通知\nauthor: 示例市档案局\ndate: 2026-11-20\nlayout: gongwen\ngongwen: {}\nbody:\n",
+    );
+    for i in 0..18 {
+        yaml.push_str(&format!("  - 第{i}段。\n"));
+    }
+    let (_dir, pdf) = build_yaml(&yaml, "parted");
+    assert_eq!(page_count(&pdf), 2);
+    let page_of = |text: &str| {
+        (1..=2)
+            .find(|&p| words_of(&pdf, p).iter().any(|w| w.text == text))
+            .unwrap_or_else(|| panic!("{text} is not printed"))
+    };
+    assert_eq!(page_of("第17段。"), 1);
+    assert_eq!(page_of("示例市档案局"), 2);
+    assert_eq!(page_of("2026年11月20日"), 2);
+}
