@@ -627,3 +627,22 @@ fn issuer_and_date_are_never_parted_by_a_page_break() {
     assert_eq!(page_of("示例市档案局"), 2);
     assert_eq!(page_of("2026年11月20日"), 2);
 }
+
+#[test]
+fn a_long_mark_is_narrowed_to_the_text_block() {
+    let (_dir, pdf) = build_yaml(
+        "title: 关于联合开展档案检查的通知\nlayout: gongwen\ngongwen:\n  mark: 中华人民共和国国家档案局中华人民共和国财政部文件\n  number: 档发〔2026〕3号\nbody: [正文。]\n",
+        "long",
+    );
+    let reds = Image::render(&pdf, 1).bands(red, 0.0);
+    let mark = reds[0];
+    assert!(
+        mark.left >= 28.0 && mark.right <= 28.0 + WIDTH,
+        "within the text block: {mark:?}"
+    );
+    assert!(
+        mark.right - mark.left > WIDTH - 5.0,
+        "and fills it: {mark:?}"
+    );
+    near(mark.top, 72.0, 1.0, "top of the 标志's glyphs");
+}
