@@ -531,3 +531,61 @@ fn findings_inside_markup_runs_notes_cells_and_captions_are_located_and_fixed() 
         (Some(3), Some(20))
     );
 }
+
+#[test]
+fn the_gongwen_parts_are_checked_where_they_are_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "title: 关于某事的通知\nauthor: 示例市档案局\nlayout: gongwen\ngongwen:\n  number: 示档发[2026]第05号\n  addressee: 各区县档案局, 市直各单位\n  attachments: [\"工作方案(试行)\"]\n  copies-to: [市委办公厅, 市政府办公厅...]\nbody:\n  - 正文。\n";
+    write(dir.path(), "notice.yaml", text);
+    let (findings, code) = json_findings(dir.path(), "notice.yaml");
+    assert_eq!(code, Some(0), "warnings alone do not fail a check");
+    // The half-width comma of the 主送机关, at its own line and column.
+    let commas = with_rule(&findings, "half-width-punctuation");
+    let comma = commas
+        .iter()
+        .find(|f| f["line"] == 6)
+        .unwrap_or_else(|| panic!("{findings:#?}"));
+    assert_eq!(
+        (comma["line"].as_u64(), comma["column"].as_u64()),
+        (Some(6), Some(20))
+    );
+    assert_eq!(char_at(text, comma), ',');
+    assert_eq!(comma["suggestion"], "，");
+    // The attachments' and 抄送's texts are linted too.
+    assert!(
+        commas
+            .iter()
+            .any(|f| f["line"] == 7 && char_at(text, f) == '(')
+    );
+    let ellipsis = with_rule(&findings, "ellipsis");
+    assert_eq!(ellipsis.len(), 1, "{findings:#?}");
+    assert_eq!(ellipsis[0]["line"], 8);
+    // The 主送机关 ends with a colon.
+    let colon = with_rule(&findings, "addressee-colon");
+    assert_eq!(colon.len(), 1, "{findings:#?}");
+    assert_eq!(
+        (colon[0]["line"].as_u64(), colon[0]["column"].as_u64()),
+        (Some(6), Some(26))
+    );
+    // The 发文字号: 〔〕 for the year, no 第, no leading zeros; each at its character.
+    let number = with_rule(&findings, "document-number");
+    let at: Vec<char> = number.iter().map(|f| char_at(text, f)).collect();
+    assert_eq!(at, ['[', '第', '0'], "{number:#?}");
+    assert!(
+        number
+            .iter()
+            .all(|f| f["suggestion"] == "示档发〔2026〕5号")
+    );
+
+    // --fix mends the punctuation and leaves the 发文字号 to the author.
+    let output = paiban(&["check", "--fix", "notice.yaml"], dir.path());
+    assert!(output.status.code().is_some());
+    let fixed = std::fs::read_to_string(dir.path().join("notice.yaml")).unwrap();
+    assert!(
+        fixed.contains("  addressee: 各区县档案局，市直各单位\n"),
+        "{fixed}"
+    );
+    assert!(fixed.contains("工作方案（试行）"), "{fixed}");
+    assert!(fixed.contains("市政府办公厅……"), "{fixed}");
+    assert!(fixed.contains("  number: 示档发[2026]第05号\n"), "{fixed}");
+}

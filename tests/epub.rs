@@ -9,6 +9,7 @@ use std::process::Command;
 use common::{
     builder, entries, entry_text, epubcheck, printed_text, project_root, squeeze, xhtml_text,
 };
+use paiban::model::{Block, Document, Locale};
 use paiban::pipeline::prepare;
 
 fn content_files() -> Vec<PathBuf> {
@@ -143,6 +144,104 @@ fn epub_text_lines(epub: &Path) -> Vec<String> {
         }
     }
     lines
+}
+
+/// The lines of text a document's EPUB shows, in order, from the model: a 公文's 版头
+/// before the title, its 主送机关 before the text, its closing (附件说明, issuers, date,
+/// 附注) before the first 附件 and its 版记 at the very end; other documents' issuers and
+/// month in the title block.
+fn expected_lines(document: &Document) -> Vec<String> {
+    let locale = Locale::of(&document.lang);
+    let gongwen = document.gongwen.as_ref();
+    let text = |run: &Option<paiban::model::Run>| run.as_ref().map(|r| r.text.clone());
+    let mut expected = Vec::new();
+    if let Some(g) = gongwen.filter(|g| g.has_head()) {
+        expected.extend(g.copy_number_text());
+        expected.extend(text(&g.secrecy));
+        expected.extend(text(&g.urgency));
+        expected.extend(g.mark_text(document));
+        expected.extend(text(&g.number));
+    }
+    expected.push(document.title.clone());
+    expected.extend(document.subtitle.clone());
+    match gongwen {
+        None => {
+            expected.extend(document.authors.clone());
+            if let Some(date) = document.date {
+                expected.push(format!("{}年{}月", date.year, date.month));
+            }
+        }
+        Some(g) => expected.extend(text(&g.addressee)),
+    }
+    let closing = |expected: &mut Vec<String>| {
+        let Some(g) = gongwen else { return };
+        let words = locale.gongwen_words();
+        match g.attachments.as_slice() {
+            [] => {}
+            [one] => expected.push(format!("{}{}", words.attachments, one.text)),
+            many => {
+                expected.push(words.attachments.to_owned());
+                for (i, name) in many.iter().enumerate() {
+                    expected.push(format!("{}.{}", i + 1, name.text));
+                }
+            }
+        }
+        expected.extend(document.authors.clone());
+        expected.extend(document.date.map(|d| locale.date(d, true)));
+        expected.extend(g.note_text());
+    };
+    let mut closed = false;
+    for block in document.walk() {
+        match block {
+            Block::Appendix(appendix) => {
+                if !closed {
+                    closing(&mut expected);
+                    closed = true;
+                }
+                expected.push(format!(
+                    "{}\u{3000}{}",
+                    locale.appendix_label(appendix.resolved, document.numbering.appendix),
+                    appendix.title.to_plain()
+                ));
+            }
+            Block::Table(table) => {
+                for row in &table.rows {
+                    expected.push(row.iter().map(|cell| cell.text.to_plain()).collect());
+                }
+            }
+            other => expected.push(printed_text(other)),
+        }
+    }
+    if !closed {
+        closing(&mut expected);
+    }
+    if let Some(g) = gongwen {
+        expected.extend(
+            g.copies_to_text()
+                .map(|c| format!("{}{c}", locale.gongwen_words().copies_to)),
+        );
+        let printed: Vec<String> = text(&g.printed_by)
+            .into_iter()
+            .chain(g.printed_on_text(locale))
+            .collect();
+        if !printed.is_empty() {
+            expected.push(printed.join("\u{3000}"));
+        }
+    }
+    expected.retain(|line| !line.is_empty());
+    expected
+}
+
+/// The 公文 sample: its EPUB shows the 版头, the text, the closing and the 版记 in order,
+/// line for line.
+#[test]
+fn the_gongwen_epub_text_equals_its_parts_and_text() {
+    let content = project_root().join("content/gongwen.yaml");
+    // Numbered in the layout's style (附件1 in a 公文), as the build numbers it.
+    let document = paiban::pipeline::load(&content, &builder().project).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let epub = builder().build_epub(&content, dir.path(), false).unwrap();
+    assert_eq!(epub_text_lines(&epub), expected_lines(&document));
 }
 
 /// The v1 samples: the EPUB's text is the content's, line for line.
@@ -323,4 +422,93 @@ fn characters_xml_cannot_carry_are_refused() {
         .unwrap_err();
     assert!(failure.to_string().contains("U+0007"), "{failure}");
     assert!(!dir.path().join("bell.epub").exists());
+}
+
+#[test]
+fn a_gongwen_has_its_parts_in_order_and_passes_epubcheck() {
+    let content = project_root().join("content/gongwen.yaml");
+    let dir = tempfile::tempdir().unwrap();
+    let epub = builder().build_epub(&content, dir.path(), false).unwrap();
+    let files = entries(&epub);
+    let opf = entry_text(&files, "EPUB/package.opf");
+    // The chapters in spine order, joined.
+    let mut chapters = Vec::new();
+    for idref in opf.split("<itemref idref=\"").skip(1) {
+        let id = &idref[..idref.find('"').unwrap()];
+        if id != "nav" {
+            chapters.push(entry_text(&files, &format!("EPUB/text/{id}.xhtml")));
+        }
+    }
+    let all = chapters.concat();
+    let mut at = 0;
+    for marker in [
+        "<header class=\"banhead\">",
+        "<p class=\"copy-number\">000001</p>",
+        "<p class=\"secrecy\">机密★1年</p>",
+        "<p class=\"urgency\">特急</p>",
+        "<p class=\"mark\">示例市档案局文件</p>",
+        "<p class=\"doc-number\">示档发〔2026〕5号</p>",
+        "</header>",
+        "<header class=\"title-block\">",
+        "<p class=\"addressee\">各区县档案局，市直各单位：</p>",
+        "为进一步加强档案资源建设",
+        "及时报告。",
+        "<div class=\"attachments\">",
+        "<span class=\"label\">1.</span>档案数字化加工质量检查要求",
+        "<span class=\"label\">2.</span>数字档案长期保存工作进展情况报告表",
+        "<div class=\"signature\">",
+        "<p class=\"issuer\">示例市档案局</p>",
+        "<time datetime=\"2026-11-20\">2026年11月20日</time>",
+        "<p class=\"gongwen-note\">（联系人：",
+        "<span class=\"number\">附件1</span>",
+        "<span class=\"number\">附件2</span>",
+        "<footer class=\"banji\">",
+        "<span class=\"label\">抄送：</span>市委办公厅，市人大常委会办公厅，市政府办公厅，市政协办公厅。",
+        "<span class=\"printed-by\">示例市档案局办公室</span>",
+        "<span class=\"printed-on\">2026年11月21日印发</span>",
+        "</footer>",
+    ] {
+        let Some(found) = all[at..].find(marker) else {
+            panic!("`{marker}` is not after byte {at}");
+        };
+        at += found + marker.len();
+    }
+    // The title block of a 公文 does not sign it: the signature does, after the text.
+    let title_block = &all[all.find("<header class=\"title-block\">").unwrap()..];
+    let title_block = &title_block[..title_block.find("</header>").unwrap()];
+    assert!(!title_block.contains("示例市档案局<"), "{title_block}");
+    // The signature closes the chapter before the first 附件; the 版记 ends the last.
+    let first_appendix = chapters
+        .iter()
+        .position(|c| c.contains("epub:type=\"appendix\""))
+        .unwrap();
+    assert!(chapters[first_appendix - 1].contains("<div class=\"signature\">"));
+    assert!(
+        chapters
+            .last()
+            .unwrap()
+            .contains("<footer class=\"banji\">")
+    );
+    assert_eq!(all.matches("<footer class=\"banji\">").count(), 1);
+    epubcheck(&epub);
+
+    // A 上行文 under a seal, with one attachment and no 版记.
+    let content = dir.path().join("upward.yaml");
+    std::fs::write(
+        &content,
+        "title: 关于档案工作的请示\nauthor: 示例市档案局\ndate: 2026-11-20\nlayout: gongwen\ngongwen:\n  number: 示档〔2026〕7号\n  signers: [张三, 李四]\n  attachments: 工作方案\n  sealed: true\nbody: [正文。]\n",
+    )
+    .unwrap();
+    let epub = builder().build_epub(&content, dir.path(), true).unwrap();
+    let xhtml = entry_text(&entries(&epub), "EPUB/text/ch01.xhtml");
+    for marker in [
+        "<p class=\"mark\">示例市档案局文件</p>",
+        "<p class=\"doc-number upward\"><span class=\"number\">示档〔2026〕7号</span>\u{3000}<span class=\"signers\">签发人：<span class=\"signer\">张三</span>\u{3000}<span class=\"signer\">李四</span></span></p>",
+        "<p><span class=\"label\">附件：</span>工作方案</p>",
+        "<div class=\"signature sealed\">",
+    ] {
+        assert!(xhtml.contains(marker), "`{marker}` not in\n{xhtml}");
+    }
+    assert!(!xhtml.contains("banji"));
+    epubcheck(&epub);
 }

@@ -278,3 +278,97 @@ fn private_use_and_grandfathered_language_tags_are_well_formed() {
         );
     }
 }
+
+#[test]
+fn gongwen_values_are_checked_where_they_are_written() {
+    // Each bad value, the column where it starts on line 4, and what the message says.
+    for (value, column, says) in [
+        ("copy-number: 1234567", 16, "invalid 份号 `1234567`"),
+        ("copy-number: 0", 16, "not all zeros"),
+        ("copy-number: 12a", 16, "1 to 6 digits"),
+        ("secrecy: 内部", 12, "expected 绝密, 机密 or 秘密"),
+        ("secrecy: 机密*1年", 12, "write the star as ★"),
+        ("secrecy: 机密★", 12, "no 保密期限"),
+        ("urgency: 急件", 12, "expected 特急 or 加急"),
+        ("mark: ''", 9, "empty string"),
+        ("mark: [甲, 乙]", 9, "expected text"),
+        ("number: {a: b}", 11, "expected text"),
+        ("signers: []", 12, "empty list"),
+        ("signers: [张三, '']", 17, "empty string"),
+        ("addressee: ' '", 14, "empty string"),
+        ("attachments: [甲, [乙]]", 20, "expected text"),
+        ("sealed: yes", 11, "`sealed` is true"),
+        ("sealed: 1", 11, "`sealed` is true"),
+        ("note:", 8, "empty"),
+        ("copies-to: {甲: 乙}", 14, "an organ's name or a list"),
+        ("printed-by: ''", 15, "empty string"),
+        ("printed-on: 2026-02-30", 15, "invalid date"),
+        ("printed-on: 2026年11月21日", 15, "YYYY-MM-DD"),
+    ] {
+        let yaml = format!("title: t\nlayout: gongwen\ngongwen:\n  {value}\nbody: [a]\n");
+        let (line, col, message) = error(&yaml);
+        assert_eq!((line, col), (Some(4), Some(column)), "{value}: {message}");
+        assert!(message.contains(says), "{value}: {message}");
+    }
+    // An unknown key, with the closest known one.
+    let (line, col, message) = error("title: t\ngongwen:\n  copy-to: [甲]\nbody: [a]\n");
+    assert_eq!((line, col), (Some(3), Some(3)), "{message}");
+    assert!(message.contains("did you mean `copies-to`?"), "{message}");
+    let (line, _, message) = error("title: t\ngongwen: 甲\nbody: [a]\n");
+    assert_eq!(line, Some(2));
+    assert!(message.contains("the parts of a 公文"), "{message}");
+    // A 版头 needs a 标志: a `mark`, or an author to make one; else the error is at the
+    // 版头's first part.
+    let (line, col, message) =
+        error("title: t\ngongwen:\n  addressee: 各单位：\n  number: 示发〔2026〕1号\nbody: [a]\n");
+    assert_eq!((line, col), (Some(4), Some(11)), "{message}");
+    assert!(message.contains("no 发文机关标志"), "{message}");
+}
+
+#[test]
+fn gongwen_parts_load_with_their_meaning() {
+    let yaml = "title: t\nauthor: 示例市档案局\ndate: 2026-11-20\nlayout: gongwen\ngongwen:\n  copy-number: '000012'\n  secrecy: 秘密\n  urgency: 加急\n  number: 示档发〔2026〕5号\n  signers: 张三\n  addressee: 各单位：\n  attachments: 工作方案\n  sealed: true\n  note: 此件公开发布\n  copies-to: [市委办公厅, 市政府办公厅]\n  printed-by: 示例市档案局办公室\n  printed-on: 2026-11-21\nbody: [a]\n";
+    let document = load_str(yaml, "d.yaml").unwrap();
+    let gongwen = document.gongwen.as_ref().unwrap();
+    assert_eq!(gongwen.copy_number, Some(12));
+    assert_eq!(gongwen.copy_number_text().as_deref(), Some("000012"));
+    assert_eq!(gongwen.secrecy.as_ref().unwrap().text, "秘密");
+    assert_eq!(
+        gongwen.mark_text(&document).as_deref(),
+        Some("示例市档案局文件")
+    );
+    assert_eq!(gongwen.signers.len(), 1);
+    assert_eq!(gongwen.attachments[0].text, "工作方案");
+    assert!(gongwen.sealed);
+    assert_eq!(gongwen.note_text().as_deref(), Some("（此件公开发布）"));
+    assert_eq!(
+        gongwen.copies_to_text().as_deref(),
+        Some("市委办公厅，市政府办公厅。")
+    );
+    assert_eq!(
+        gongwen
+            .printed_on_text(paiban::model::Locale::Hans)
+            .as_deref(),
+        Some("2026年11月21日印发")
+    );
+    // Numbers where text belongs keep what the file says; the 份号 may be a number.
+    let document = load_str(
+        "title: t\ngongwen:\n  copy-number: 7\n  mark: 1.50\n  number: 007\nbody: [a]\n",
+        "d.yaml",
+    )
+    .unwrap();
+    let gongwen = document.gongwen.unwrap();
+    assert_eq!(gongwen.copy_number_text().as_deref(), Some("000007"));
+    assert_eq!(gongwen.mark.unwrap().text, "1.50");
+    assert_eq!(gongwen.number.unwrap().text, "007");
+    // Without a 版头 part, no 标志 is needed, and an empty map is a map.
+    assert!(
+        load_str(
+            "title: t\ngongwen: {addressee: 各单位：}\nbody: [a]\n",
+            "d.yaml"
+        )
+        .is_ok()
+    );
+    let empty = load_str("title: t\ngongwen: {}\nbody: [a]\n", "d.yaml").unwrap();
+    assert_eq!(empty.gongwen, Some(Default::default()));
+}

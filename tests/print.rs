@@ -515,27 +515,13 @@ fn preflight_reports_boxes_fonts_and_standards() {
     }
 }
 
-/// The lines of page `page` as (xMin, yMin, xMax, text), from `pdftotext -bbox`.
+/// The lines of 三号 text (the grid's 16 pt) of page `page` as (xMin, yMin, xMax, text),
+/// from `pdftotext -bbox`: not the 版头's 标志, the title, tables, folios or the 版记.
 fn lines_of(pdf: &Path, page: usize) -> Vec<(f64, f64, f64, String)> {
-    let page = page.to_string();
-    poppler("pdftotext", &["-bbox", "-f", &page, "-l", &page], pdf)
-        .lines()
-        .filter(|l| l.trim_start().starts_with("<word "))
-        .map(|l| {
-            let attr = |name: &str| -> f64 {
-                let start = l.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
-                l[start..].split('"').next().unwrap().parse().unwrap()
-            };
-            let text = l
-                .split('>')
-                .nth(1)
-                .unwrap()
-                .split('<')
-                .next()
-                .unwrap()
-                .to_owned();
-            (attr("xMin"), attr("yMin"), attr("xMax"), text)
-        })
+    common::words_of(pdf, page)
+        .into_iter()
+        .filter(|word| (word.size() - 16.0).abs() < 0.01)
+        .map(|word| (word.x_min, word.y_min, word.x_max, word.text))
         .collect()
 }
 
@@ -569,12 +555,12 @@ fn gongwen_sets_22_lines_of_28_characters() {
             .filter(|(_, y, _, _)| *y < (297.0 - 35.0) * MM)
             .collect();
         assert!(lines.len() <= 22, "page {page}: {lines:?}");
-        // Every body line, the title page's included, sits on a line of the grid.
+        // Every line of 三号 text sits on a line of the grid: the first page's, with the
+        // 版头 (份号, 密级, 紧急程度, 发文字号) and the 主送机关, and the 附件' included.
         for (_, y, _, text) in &lines {
-            let is_title = page == 1 && *y < top + 2.0 * pitch;
             let phase = (y - top) / pitch;
             assert!(
-                is_title || (phase - phase.round()).abs() * pitch < 2.5,
+                (phase - phase.round()).abs() * pitch < 2.5,
                 "off the grid lines: {text}"
             );
         }

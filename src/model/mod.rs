@@ -1,6 +1,7 @@
 //! The typed document model: what a content file means, independent of YAML and of any writer.
 
 mod blocks;
+pub mod gongwen;
 mod inline;
 mod load;
 pub mod locale;
@@ -13,6 +14,7 @@ pub use blocks::{
     Align, Appendix, Block, Cell, Column, Counter, Figure, Heading, List, ListStyle, Quote,
     Sidebar, Table, Verse,
 };
+pub use gongwen::Gongwen;
 pub use inline::{
     Id, Inline, Link, Note, Origin, Ref, Run, Target, TargetKind, Text, visit, visit_mut,
 };
@@ -50,6 +52,9 @@ pub struct Document {
     pub toc_depth: Option<u8>,
     /// Text for a colophon (版权页), where the layout prints one.
     pub colophon: Option<String>,
+    /// The parts of a 公文 around its title and text (版头, 主送机关, 附件说明, 附注, 版记),
+    /// from the content's `gongwen` map.
+    pub gongwen: Option<Gongwen>,
     /// Whether the body's texts are written in paiban's inline syntax (`inline: markup`);
     /// else every character is literal.
     pub markup: bool,

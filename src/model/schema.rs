@@ -13,6 +13,26 @@ pub fn content_schema() -> Value {
     let number = json!({"type": "integer", "minimum": 1, "maximum": super::MAX_NUMBER});
     let nothing = json!({"oneOf": [{"type": "null"}, {"const": true}]});
     let blocks = json!({"$ref": "#/$defs/blocks"});
+    let gongwen = json!({
+        "description": "The parts of a 公文 (GB/T 9704-2012) around its title and text, for the gongwen layout.",
+        "type": "object",
+        "additionalProperties": false,
+        "properties": {
+            "copy-number": {"type": ["integer", "string"], "description": "份号: 1–6 digits."},
+            "secrecy": {"type": "string", "description": "密级和保密期限: 绝密, 机密 or 秘密, with ★ and the period if any."},
+            "urgency": {"type": "string", "description": "紧急程度: 特急 or 加急."},
+            "mark": {"$ref": "#/$defs/string", "description": "发文机关标志; default: the first author and 文件."},
+            "number": {"$ref": "#/$defs/string", "description": "发文字号, such as 示档发〔2026〕5号."},
+            "signers": {"oneOf": [{"$ref": "#/$defs/string"}, {"type": "array", "items": {"$ref": "#/$defs/string"}}], "description": "签发人: makes the 版头 a 上行文's."},
+            "addressee": {"$ref": "#/$defs/string", "description": "主送机关, with its colon."},
+            "attachments": {"type": "array", "items": {"$ref": "#/$defs/string"}, "description": "附件说明: the attachments' names."},
+            "sealed": {"type": "boolean"},
+            "note": {"$ref": "#/$defs/string", "description": "附注."},
+            "copies-to": {"oneOf": [{"$ref": "#/$defs/string"}, {"type": "array", "items": {"$ref": "#/$defs/string"}}], "description": "抄送机关."},
+            "printed-by": {"$ref": "#/$defs/string", "description": "印发机关."},
+            "printed-on": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "印发日期, YYYY-MM-DD."},
+        },
+    });
     let block_kind = |kind: &str, value: Value, more: Value, required: &[&str]| {
         let mut properties = more.as_object().cloned().unwrap_or_default();
         properties.insert(kind.to_owned(), value);
@@ -50,6 +70,7 @@ pub fn content_schema() -> Value {
             "size": {"type": ["string", "number"], "description": "The body type size: a 字号 such as 五号, or points such as 10.5pt."},
             "toc-depth": {"type": "integer", "minimum": 0, "maximum": 5},
             "colophon": {"$ref": "#/$defs/string"},
+            "gongwen": gongwen,
             "inline": {"enum": ["plain", "markup"], "description": "markup: the body's texts use paiban's inline syntax (**strong**, *emphasis*, ^[note], [link](url), @{ref} …)."},
             "body": blocks,
         },

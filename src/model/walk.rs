@@ -24,9 +24,10 @@ pub struct Unit<'a> {
 }
 
 impl Document {
-    /// Every unit of text the outputs carry, in reading order: title, short title,
-    /// subtitle, authors, the body (notes after the text that anchors them), the colophon,
-    /// then the metadata only the files carry (`source`, `identifier`).
+    /// Every unit of text the outputs carry, in reading order: the 公文's 版头, title,
+    /// short title, subtitle, authors, the 主送机关, the body (notes after the text that
+    /// anchors them), the 公文's 附件说明, 附注 and 版记, the colophon, then the metadata
+    /// only the files carry (`source`, `identifier`).
     pub fn units(&self) -> Vec<Unit<'_>> {
         let mut out = Vec::new();
         let root = TextPath::default();
@@ -39,6 +40,24 @@ impl Document {
                 }],
             }
         }
+        fn run(run: &Run) -> Unit<'_> {
+            Unit {
+                pieces: vec![Piece {
+                    text: &run.text,
+                    origin: run.origin.clone(),
+                    code: false,
+                }],
+            }
+        }
+        let (head, addressee, tail) = match &self.gongwen {
+            Some(gongwen) => (
+                gongwen.head_runs(),
+                gongwen.addressee.as_ref(),
+                gongwen.tail_runs(),
+            ),
+            None => Default::default(),
+        };
+        out.extend(head.into_iter().map(run));
         out.push(plain(&self.title, root.key("title")));
         if let Some(short) = &self.short_title {
             out.push(plain(short, root.key("short-title")));
@@ -49,7 +68,9 @@ impl Document {
         for (i, author) in self.authors.iter().enumerate() {
             out.push(plain(author, root.key("author").index(i)));
         }
+        out.extend(addressee.map(run));
         blocks(&self.body, &mut out);
+        out.extend(tail.into_iter().map(run));
         if let Some(colophon) = &self.colophon {
             out.push(plain(colophon, root.key("colophon")));
         }
@@ -89,6 +110,11 @@ impl Document {
         ] {
             if let Some(text) = text {
                 header(root.key(key), text, edit);
+            }
+        }
+        if let Some(gongwen) = &mut self.gongwen {
+            for run in gongwen.runs_mut() {
+                edit(run);
             }
         }
         for_each_text_mut(&mut self.body, &mut |text| {

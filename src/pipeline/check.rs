@@ -13,7 +13,7 @@ use std::path::Path;
 
 use super::Builder;
 use crate::diag::{Diagnostic, Failure};
-use crate::model::{self, Document, Origin, Piece, SourceMap, TextPath, Unit};
+use crate::model::{self, Document, Origin, Piece, SourceMap, TextPath, Unit, gongwen};
 use crate::passes::{control, coverage, lint};
 
 /// What `--fix` did to one file.
@@ -261,10 +261,46 @@ impl Located {
                 out.push(diagnostic);
             }
         }
+        out.extend(self.gongwen_findings());
         for (origin, message) in &self.document.warnings {
             let diagnostic =
                 Diagnostic::warning(&self.name, message.clone()).with_code("inline-syntax");
             out.push(self.at_origin(diagnostic, origin, 0));
+        }
+        out
+    }
+
+    /// The forms GB/T 9704 gives a 公文's parts: a 发文字号 with the year in 〔〕, no 第
+    /// and no leading zeros (`document-number`); a 主送机关 that ends with a full-width
+    /// colon (`addressee-colon`). Warnings, which `--fix` leaves to the author.
+    fn gongwen_findings(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        let Some(gongwen) = &self.document.gongwen else {
+            return out;
+        };
+        if let Some(number) = &gongwen.number {
+            for (index, message, suggestion) in gongwen::number_findings(&number.text) {
+                let mut diagnostic =
+                    Diagnostic::warning(&self.name, message).with_code("document-number");
+                if !suggestion.is_empty() {
+                    diagnostic = diagnostic.with_suggestion(suggestion);
+                }
+                out.push(self.at_origin(diagnostic, &number.origin, index));
+            }
+        }
+        if let Some(addressee) = &gongwen.addressee {
+            let text = addressee.text.trim_end();
+            // A half-width colon is the punctuation lint's.
+            if !text.ends_with(['：', ':']) {
+                let diagnostic = Diagnostic::warning(
+                    &self.name,
+                    "a 主送机关 ends with a full-width colon (各区县档案局，市直各单位：)",
+                )
+                .with_code("addressee-colon")
+                .with_suggestion(format!("{text}："));
+                let last = text.chars().count().saturating_sub(1);
+                out.push(self.at_origin(diagnostic, &addressee.origin, last));
+            }
         }
         out
     }

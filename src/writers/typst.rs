@@ -101,14 +101,19 @@ pub fn write(document: &Document, content_name: &str, print: &PrintSettings) -> 
             string_literal(&locale.date(d, with_day))
         })
     };
+    let words = locale.gongwen_words();
     let _ = writeln!(
         out,
-        "  labels: (contents: {}, ellipsis: {}, date: {}, full-date: {}),",
+        "  labels: (contents: {}, ellipsis: {}, date: {}, full-date: {}, attachments: {}, signers: {}, copies-to: {}),",
         string_literal(&locale.contents_heading()),
         string_literal(locale.ellipsis()),
         date_text(false),
         date_text(true),
+        string_literal(words.attachments),
+        string_literal(words.signers),
+        string_literal(words.copies_to),
     );
+    let _ = writeln!(out, "  gongwen: {},", gongwen_parts(document, locale));
     out.push_str(")\n");
     let context = Context {
         locale,
@@ -118,6 +123,47 @@ pub fn write(document: &Document, content_name: &str, print: &PrintSettings) -> 
         out.push('\n');
         write_block(&mut out, block, &context);
     }
+    out
+}
+
+/// The 公文's parts as the layout's `gongwen` argument: a dictionary of strings (each a
+/// string literal), arrays of them and `sealed`, or `none` without a `gongwen` map. What
+/// paiban adds to the texts (the six-digit 份号, the 附注's parentheses, the 抄送 list's
+/// punctuation, 印发) is done here, as for the EPUB.
+fn gongwen_parts(document: &Document, locale: Locale) -> String {
+    let Some(gongwen) = &document.gongwen else {
+        return "none".to_owned();
+    };
+    let runs = |runs: &[crate::model::Run]| {
+        array(&runs.iter().map(|run| run.text.clone()).collect::<Vec<_>>())
+    };
+    let text = |run: &Option<crate::model::Run>| optional(run.as_ref().map(|r| r.text.as_str()));
+    let entries = [
+        (
+            "copy-number",
+            optional(gongwen.copy_number_text().as_deref()),
+        ),
+        ("secrecy", text(&gongwen.secrecy)),
+        ("urgency", text(&gongwen.urgency)),
+        ("mark", optional(gongwen.mark_text(document).as_deref())),
+        ("number", text(&gongwen.number)),
+        ("signers", runs(&gongwen.signers)),
+        ("addressee", text(&gongwen.addressee)),
+        ("attachments", runs(&gongwen.attachments)),
+        ("sealed", gongwen.sealed.to_string()),
+        ("note", optional(gongwen.note_text().as_deref())),
+        ("copies-to", optional(gongwen.copies_to_text().as_deref())),
+        ("printed-by", text(&gongwen.printed_by)),
+        (
+            "printed-on",
+            optional(gongwen.printed_on_text(locale).as_deref()),
+        ),
+    ];
+    let mut out = String::from("(\n");
+    for (key, value) in entries {
+        let _ = writeln!(out, "    {key}: {value},");
+    }
+    out.push_str("  )");
     out
 }
 

@@ -3,7 +3,7 @@
 
 use std::fmt::Write;
 
-use crate::model::{Align, Block, Document, Id, Inline, ListStyle, Text};
+use crate::model::{Align, Block, Document, Gongwen, Id, Inline, ListStyle, Run, Text};
 
 /// Writes `document` so that [`crate::model::load_str`] reads back the same model.
 pub fn write(document: &Document, header_comment: &str) -> String {
@@ -49,9 +49,55 @@ pub fn write(document: &Document, header_comment: &str) -> String {
         let _ = writeln!(out, "identifier: {}", scalar(identifier));
     }
     let _ = writeln!(out, "layout: {}", scalar(&document.layout));
+    if let Some(gongwen) = &document.gongwen {
+        write_gongwen(&mut out, gongwen);
+    }
     out.push_str("body:\n");
     write_blocks(&mut out, &document.body, "  ");
     out
+}
+
+/// The `gongwen` map, its keys in the order of the page.
+fn write_gongwen(out: &mut String, gongwen: &Gongwen) {
+    out.push_str("gongwen:");
+    let start = out.len();
+    let text = |out: &mut String, key: &str, run: &Option<Run>| {
+        if let Some(run) = run {
+            let _ = write!(out, "\n  {key}: {}", scalar(&run.text));
+        }
+    };
+    let list = |out: &mut String, key: &str, runs: &[Run]| {
+        if !runs.is_empty() {
+            let _ = write!(out, "\n  {key}:");
+            for run in runs {
+                let _ = write!(out, "\n    - {}", scalar(&run.text));
+            }
+        }
+    };
+    if let Some(number) = gongwen.copy_number {
+        let _ = write!(out, "\n  copy-number: \"{number:06}\"");
+    }
+    text(out, "secrecy", &gongwen.secrecy);
+    text(out, "urgency", &gongwen.urgency);
+    text(out, "mark", &gongwen.mark);
+    text(out, "number", &gongwen.number);
+    list(out, "signers", &gongwen.signers);
+    text(out, "addressee", &gongwen.addressee);
+    list(out, "attachments", &gongwen.attachments);
+    if gongwen.sealed {
+        out.push_str("\n  sealed: true");
+    }
+    text(out, "note", &gongwen.note);
+    list(out, "copies-to", &gongwen.copies_to);
+    text(out, "printed-by", &gongwen.printed_by);
+    if let Some(date) = gongwen.printed_on {
+        let _ = write!(out, "\n  printed-on: {date}");
+    }
+    // A map with nothing in it is still a map: the 公文's rules for its signature apply.
+    if out.len() == start {
+        out.push_str(" {}");
+    }
+    out.push('\n');
 }
 
 fn write_blocks(out: &mut String, blocks: &[Block], indent: &str) {
@@ -393,6 +439,14 @@ mod tests {
             .map(|t| Block::Paragraph(crate::model::Text::from_string(*t)))
             .collect();
         document.source = Some("（上接第十版）".to_owned());
+        let gongwen = load_str(
+            "title: t\nauthor: 示例市档案局\ngongwen:\n  copy-number: 12\n  secrecy: 机密★1年\n  urgency: 特急\n  mark: 示例市档案局文件\n  number: 示档发〔2026〕5号\n  signers: [张三, 李四]\n  addressee: \"各区县档案局: \"\n  attachments: [甲, \"true\"]\n  sealed: true\n  note: 此件公开发布\n  copies-to: 市委办公厅\n  printed-by: \"#办公室\"\n  printed-on: 2026-11-21\nbody: [x]\n",
+            "g.yaml",
+        )
+        .unwrap()
+        .gongwen;
+        assert!(gongwen.is_some());
+        document.gongwen = gongwen;
         let yaml = write(&document, "header");
         let back = load_str(&yaml, "back.yaml").unwrap();
         assert_eq!(back, document, "{yaml}");
@@ -401,5 +455,10 @@ mod tests {
             "characters as characters:\n{yaml}"
         );
         assert!(!yaml.contains("\\u4E"), "no escapes for Han text");
+        assert!(yaml.contains("\n  copy-number: \"000012\"\n"), "{yaml}");
+        document.gongwen = Some(Default::default());
+        let yaml = write(&document, "header");
+        assert!(yaml.contains("\ngongwen: {}\n"), "{yaml}");
+        assert_eq!(load_str(&yaml, "back.yaml").unwrap(), document);
     }
 }

@@ -6,6 +6,7 @@
 //! text remembers the path of the scalar it was read from, for located diagnostics later.
 
 mod blocks;
+mod gongwen;
 mod inline;
 mod markup;
 mod values;
@@ -40,6 +41,7 @@ const DOCUMENT_KEYS: &[&str] = &[
     "size",
     "toc-depth",
     "colophon",
+    "gongwen",
     "inline",
     "body",
 ];
@@ -110,6 +112,7 @@ fn load_document(text: &str, name: &str) -> Result<Document, Diagnostic> {
     let mut document = deserializer
         .deserialize_map(DocumentVisitor { context: &context })
         .map_err(|e| to_diagnostic(&e, name))?;
+    check_gongwen_mark(&document, text, name)?;
     let numbers = context.numbers.into_inner();
     // Only a file with such texts, or with inline syntax, is read a second time.
     let map = if numbers.is_empty() && !document.markup {
@@ -133,6 +136,40 @@ fn load_document(text: &str, name: &str) -> Result<Document, Diagnostic> {
         })?;
     }
     Ok(document)
+}
+
+/// A 版头 needs a 发文机关标志: the content's `mark`, else one made from the first author.
+/// Without either, the error is located at the first part of the 版头.
+fn check_gongwen_mark(document: &Document, text: &str, name: &str) -> Result<(), Diagnostic> {
+    let Some(gongwen) = &document.gongwen else {
+        return Ok(());
+    };
+    if !gongwen.has_head() || gongwen.mark.is_some() || !document.authors.is_empty() {
+        return Ok(());
+    }
+    let root = TextPath::default().key("gongwen");
+    let first = [
+        gongwen.copy_number.map(|_| root.key("copy-number")),
+        gongwen.secrecy.as_ref().map(|run| run.origin.path.clone()),
+        gongwen.urgency.as_ref().map(|run| run.origin.path.clone()),
+        gongwen.number.as_ref().map(|run| run.origin.path.clone()),
+        gongwen.signers.first().map(|run| run.origin.path.clone()),
+    ]
+    .into_iter()
+    .flatten()
+    .next();
+    let diagnostic = Diagnostic::error(
+        name,
+        "this 版头 has no 发文机关标志: give the `gongwen` map a `mark` (示例市档案局文件), or the document an `author` (its name and 文件 make the mark)",
+    );
+    let place = first.and_then(|path| {
+        let map = SourceMap::parse(text).ok()?;
+        map.locate(&path, 0)
+    });
+    Err(match place {
+        Some((line, column)) => diagnostic.at(line, column),
+        None => diagnostic,
+    })
 }
 
 /// Puts back the characters of texts that YAML read as numbers or truth values, as the
@@ -302,6 +339,7 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_> {
         let mut size = None;
         let mut toc_depth = None;
         let mut colophon = None;
+        let mut gongwen = None;
         let mut markup = false;
         let mut body = None;
         let context = "the document";
@@ -324,6 +362,11 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_> {
                 "size" => size = Some(map.next_value::<SizeValue>()?.0),
                 "toc-depth" => toc_depth = Some(map.next_value::<TocDepth>()?.0),
                 "colophon" => colophon = Some(map.next_value::<PlainText>()?.0),
+                "gongwen" => {
+                    gongwen = Some(map.next_value_seed(gongwen::GongwenSeed {
+                        path: TextPath::default().key("gongwen"),
+                    })?)
+                }
                 "inline" => markup = map.next_value::<InlineValue>()?.0,
                 "body" => {
                     body = Some(map.next_value_seed(BlocksSeed {
@@ -349,6 +392,7 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_> {
             size,
             toc_depth,
             colophon,
+            gongwen,
             markup,
             body: body.ok_or_else(|| de::Error::custom(missing("body", context)))?,
             warnings: Vec::new(),

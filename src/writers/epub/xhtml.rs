@@ -10,7 +10,8 @@ use std::fmt::Write;
 
 use crate::diag::Diagnostic;
 use crate::model::{
-    Align, Block, Document, Figure, Heading, Id, Inline, List, ListStyle, Locale, Table, Text,
+    Align, Block, Document, Figure, Gongwen, Heading, Id, Inline, List, ListStyle, Locale, Table,
+    Text,
 };
 use crate::passes::numbering::circled;
 
@@ -62,12 +63,28 @@ pub fn chapters(
         href: String::new(),
         toc: Vec::new(),
     };
+    // A 公文 closes its text (附件说明, 署名, 日期, 附注) before its first 附件, and ends
+    // with its 版记.
+    let closing_part = parts
+        .iter()
+        .position(|blocks| matches!(blocks.first(), Some(Block::Appendix(_))))
+        .map_or(parts.len() - 1, |first| first.saturating_sub(1));
     let mut chapters = Vec::new();
     for (index, blocks) in parts.iter().enumerate() {
         writer.href = hrefs[index].clone();
         let mut body = String::new();
         if index == 0 {
+            if let Some(gongwen) = &document.gongwen {
+                write_banhead(&mut body, gongwen, document, locale)?;
+            }
             write_title_block(&mut body, document, locale)?;
+            if let Some(addressee) = document.gongwen.as_ref().and_then(|g| g.addressee.as_ref()) {
+                let _ = writeln!(
+                    body,
+                    "<p class=\"addressee\">{}</p>",
+                    text(&addressee.text)?
+                );
+            }
         }
         let mut title = None;
         let mut kind = ("chapter", "doc-chapter");
@@ -84,6 +101,14 @@ pub fn chapters(
                     ));
                 }
                 _ => {}
+            }
+        }
+        if let Some(gongwen) = &document.gongwen {
+            if index == closing_part {
+                write_closing(&mut body, gongwen, document, locale)?;
+            }
+            if index + 1 == parts.len() {
+                write_banji(&mut body, gongwen, locale)?;
             }
         }
         writer.write_notes(&mut body)?;
@@ -656,6 +681,154 @@ fn printed_heading(heading: &Heading, locale: Locale) -> String {
     )
 }
 
+/// The 公文's 版头: 份号, 密级, 紧急程度, the 发文机关标志, and the 发文字号 (with the
+/// 签发人 of a 上行文), then the red rule as the header's border.
+fn write_banhead(
+    out: &mut String,
+    gongwen: &Gongwen,
+    document: &Document,
+    locale: Locale,
+) -> Result<(), Diagnostic> {
+    let Some(mark) = gongwen.mark_text(document) else {
+        return Ok(());
+    };
+    out.push_str("<header class=\"banhead\">\n");
+    let corner = [
+        ("copy-number", gongwen.copy_number_text()),
+        ("secrecy", gongwen.secrecy.as_ref().map(|r| r.text.clone())),
+        ("urgency", gongwen.urgency.as_ref().map(|r| r.text.clone())),
+    ];
+    for (class, value) in corner {
+        if let Some(value) = value {
+            let _ = writeln!(out, "<p class=\"{class}\">{}</p>", text(&value)?);
+        }
+    }
+    let _ = writeln!(out, "<p class=\"mark\">{}</p>", text(&mark)?);
+    let number = match &gongwen.number {
+        Some(number) => text(&number.text)?,
+        None => String::new(),
+    };
+    if gongwen.signers.is_empty() {
+        if !number.is_empty() {
+            let _ = writeln!(out, "<p class=\"doc-number\">{number}</p>");
+        }
+    } else {
+        // A 上行文: the number left, the 签发人 right, on one line.
+        let names = gongwen
+            .signers
+            .iter()
+            .map(|signer| {
+                Ok(format!(
+                    "<span class=\"signer\">{}</span>",
+                    text(&signer.text)?
+                ))
+            })
+            .collect::<Result<Vec<String>, Diagnostic>>()?
+            .join("\u{3000}");
+        let _ = writeln!(
+            out,
+            "<p class=\"doc-number upward\"><span class=\"number\">{number}</span>\u{3000}<span class=\"signers\">{}{names}</span></p>",
+            text(locale.gongwen_words().signers)?
+        );
+    }
+    out.push_str("</header>\n");
+    Ok(())
+}
+
+/// What closes a 公文's text: the 附件说明, the issuers and date (the signature), the 附注.
+fn write_closing(
+    out: &mut String,
+    gongwen: &Gongwen,
+    document: &Document,
+    locale: Locale,
+) -> Result<(), Diagnostic> {
+    let words = locale.gongwen_words();
+    match gongwen.attachments.as_slice() {
+        [] => {}
+        [one] => {
+            let _ = writeln!(
+                out,
+                "<div class=\"attachments\">\n<p><span class=\"label\">{}</span>{}</p>\n</div>",
+                text(words.attachments)?,
+                text(&one.text)?
+            );
+        }
+        many => {
+            let _ = writeln!(
+                out,
+                "<div class=\"attachments\">\n<p class=\"label\">{}</p>\n<ol>",
+                text(words.attachments)?
+            );
+            for (i, name) in many.iter().enumerate() {
+                let _ = writeln!(
+                    out,
+                    "<li value=\"{n}\"><span class=\"label\">{n}.</span>{}</li>",
+                    text(&name.text)?,
+                    n = i + 1
+                );
+            }
+            out.push_str("</ol>\n</div>\n");
+        }
+    }
+    if !document.authors.is_empty() || document.date.is_some() {
+        let class = if gongwen.sealed {
+            "signature sealed"
+        } else {
+            "signature"
+        };
+        let _ = writeln!(out, "<div class=\"{class}\">");
+        for author in &document.authors {
+            let _ = writeln!(out, "<p class=\"issuer\">{}</p>", text(author)?);
+        }
+        if let Some(date) = document.date {
+            let _ = writeln!(
+                out,
+                "<p class=\"date\"><time datetime=\"{date}\">{}</time></p>",
+                text(&locale.date(date, true))?
+            );
+        }
+        out.push_str("</div>\n");
+    }
+    if let Some(note) = gongwen.note_text() {
+        let _ = writeln!(out, "<p class=\"gongwen-note\">{}</p>", text(&note)?);
+    }
+    Ok(())
+}
+
+/// The 版记: 抄送机关, then 印发机关 and 印发日期.
+fn write_banji(out: &mut String, gongwen: &Gongwen, locale: Locale) -> Result<(), Diagnostic> {
+    if !gongwen.has_banji() {
+        return Ok(());
+    }
+    out.push_str("<footer class=\"banji\">\n");
+    if let Some(copies) = gongwen.copies_to_text() {
+        let _ = writeln!(
+            out,
+            "<p class=\"copies-to\"><span class=\"label\">{}</span>{}</p>",
+            text(locale.gongwen_words().copies_to)?,
+            text(&copies)?
+        );
+    }
+    let printed_on = gongwen.printed_on_text(locale);
+    if gongwen.printed_by.is_some() || printed_on.is_some() {
+        out.push_str("<p class=\"printed\">");
+        if let Some(by) = &gongwen.printed_by {
+            let _ = write!(out, "<span class=\"printed-by\">{}</span>", text(&by.text)?);
+        }
+        if gongwen.printed_by.is_some() && printed_on.is_some() {
+            out.push('\u{3000}');
+        }
+        if let Some(on) = printed_on {
+            let _ = write!(out, "<span class=\"printed-on\">{}</span>", text(&on)?);
+        }
+        out.push_str("</p>\n");
+    }
+    out.push_str("</footer>\n");
+    Ok(())
+}
+
+/// The title block: title, subtitle, issuers and date (month); a 公文's holds the title
+/// and subtitle alone, since it signs at the end of its text.
 fn write_title_block(
     out: &mut String,
     document: &Document,
@@ -665,6 +838,10 @@ fn write_title_block(
     let _ = writeln!(out, "<p class=\"title\">{}</p>", text(&document.title)?);
     if let Some(subtitle) = &document.subtitle {
         let _ = writeln!(out, "<p class=\"subtitle\">{}</p>", text(subtitle)?);
+    }
+    if document.gongwen.is_some() {
+        out.push_str("</header>\n");
+        return Ok(());
     }
     for author in &document.authors {
         let _ = writeln!(out, "<p class=\"author\">{}</p>", text(author)?);
