@@ -7,6 +7,7 @@
 //! included. Callers compare the values with the loaded [`Document`](super::Document)
 //! before trusting a position, so a disagreement between the two parsers is caught.
 
+use std::cell::OnceCell;
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
@@ -60,27 +61,48 @@ pub struct SourceText {
     pub value: String,
     /// Byte offset of the scalar (its opening quote, if quoted) in the file.
     pub start: usize,
+    /// The scalar's text as written (inside its quotes) and its byte offset in the file,
+    /// if it could be delimited.
+    written: Option<(usize, String)>,
+    style: ScalarStyle,
+    /// A block scalar's indentation, which is not content.
+    indent: Option<usize>,
     /// For each character of `value`, the bytes of the file that produced it; `None` if the
-    /// alignment failed, in which case only `start` is known.
-    spans: Option<Vec<Range<usize>>>,
+    /// alignment failed, in which case only `start` is known. Worked out when first asked
+    /// for: most texts of a file are never located.
+    spans: OnceCell<Option<Vec<Range<usize>>>>,
     /// Byte offset of a `#` comment right after an unquoted text on its last line: in
     /// `- 第 #1 号` YAML ends the text at `第`, which is rarely what the author meant.
     pub comment_after: Option<usize>,
 }
 
 impl SourceText {
+    fn spans(&self) -> Option<&Vec<Range<usize>>> {
+        self.spans
+            .get_or_init(|| {
+                let (offset, written) = self.written.as_ref()?;
+                let spans = align(&self.value, written, self.style, self.indent)?;
+                Some(
+                    spans
+                        .into_iter()
+                        .map(|r| r.start + offset..r.end + offset)
+                        .collect(),
+                )
+            })
+            .as_ref()
+    }
+
     /// The byte offset where character `index` of the value was written, or the scalar's
     /// start when that is not known.
     pub fn offset_of(&self, index: usize) -> usize {
-        self.spans
-            .as_ref()
+        self.spans()
             .and_then(|spans| spans.get(index))
             .map_or(self.start, |span| span.start)
     }
 
     /// The bytes of the file that produced characters `chars` of the value, if known.
     pub fn byte_range(&self, chars: Range<usize>) -> Option<Range<usize>> {
-        let spans = self.spans.as_ref()?;
+        let spans = self.spans()?;
         let first = spans.get(chars.start)?;
         let last = spans.get(chars.end.checked_sub(1)?)?;
         Some(first.start..last.end.max(first.start))
@@ -327,15 +349,7 @@ fn push_scalar(
         ScalarStyle::Literal | ScalarStyle::Folded => Some(span.start.col()),
         _ => None,
     };
-    let spans = body.and_then(|body| {
-        let spans = align(value, text.get(body.clone())?, *style, indent)?;
-        Some(
-            spans
-                .into_iter()
-                .map(|r| r.start + body.start..r.end + body.start)
-                .collect(),
-        )
-    });
+    let written = body.and_then(|body| Some((body.start, text.get(body)?.to_owned())));
     let comment_after = match style {
         ScalarStyle::Plain => comment_after(text, byte(span.end.index())),
         _ => None,
@@ -344,7 +358,10 @@ fn push_scalar(
         path,
         value: value.clone(),
         start,
-        spans,
+        written,
+        style: *style,
+        indent,
+        spans: OnceCell::new(),
         comment_after,
     });
 }
@@ -568,7 +585,7 @@ mod tests {
     #[track_caller]
     fn assert_every_char_located(yaml: &str, path: &str) {
         let text = located(yaml, path);
-        let spans = text.spans.as_ref().expect("aligned");
+        let spans = text.spans().expect("aligned");
         assert_eq!(spans.len(), text.value.chars().count());
         for (span, c) in spans.iter().zip(text.value.chars()) {
             let raw = &yaml[span.clone()];

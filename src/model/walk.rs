@@ -82,6 +82,46 @@ impl Document {
         out
     }
 
+    /// Calls `f` on the characters of every text the outputs carry (runs and code, header
+    /// and metadata), without saying where they were written: the quick scan a build makes
+    /// before it looks closer (control characters, glyphs).
+    pub fn for_each_str(&self, f: &mut impl FnMut(&str)) {
+        let header = [
+            &self.short_title,
+            &self.subtitle,
+            &self.colophon,
+            &self.source,
+            &self.identifier,
+        ];
+        f(&self.title);
+        for text in header.into_iter().flatten() {
+            f(text);
+        }
+        for author in &self.authors {
+            f(author);
+        }
+        if let Some(gongwen) = &self.gongwen {
+            let runs = gongwen.head_runs().into_iter().chain(&gongwen.addressee);
+            for run in runs.chain(gongwen.tail_runs()) {
+                f(&run.text);
+            }
+        }
+        for block in self.walk() {
+            for text in own_texts(block) {
+                super::inline::visit(&text.0, &mut |inline| {
+                    if let Inline::Text(run) | Inline::Code(run) = inline {
+                        f(&run.text);
+                    }
+                });
+            }
+            if let Block::Figure(figure) = block
+                && let Some(alt) = &figure.alt
+            {
+                f(alt);
+            }
+        }
+    }
+
     /// Calls `edit` on every run of text in the body and on every text of the header
     /// (as a run written at its key), mutably: for `check --fix` to say what it expects.
     pub fn edit_runs(&mut self, edit: &mut impl FnMut(&mut Run)) {

@@ -335,7 +335,7 @@ impl Builder {
     ) -> Result<(Option<usize>, Vec<Diagnostic>), Failure> {
         let document = load(&job.content, &self.project)?;
         let written = self.write_formats(
-            &document,
+            document,
             &job.content,
             &job.out_dir,
             options.formats,

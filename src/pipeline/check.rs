@@ -418,11 +418,8 @@ impl Builder {
         document: &Document,
         content: &Path,
     ) -> Result<(), Failure> {
-        let any = document
-            .units()
-            .iter()
-            .flat_map(|unit| &unit.pieces)
-            .any(|piece| piece.text.chars().any(control::is_forbidden));
+        let mut any = false;
+        document.for_each_str(&mut |text| any |= text.chars().any(control::is_forbidden));
         if !any {
             return Ok(());
         }
@@ -503,11 +500,10 @@ impl Builder {
         content: &Path,
     ) -> Result<(), Failure> {
         let mut covers = self.coverage();
-        let any_missing = document
-            .units()
-            .iter()
-            .flat_map(|unit| &unit.pieces)
-            .any(|piece| !coverage::missing(piece.text, &mut covers).is_empty());
+        let mut any_missing = false;
+        document.for_each_str(&mut |text| {
+            any_missing |= text.chars().any(|c| coverage::needs_glyph(c) && !covers(c));
+        });
         if !any_missing {
             return Ok(());
         }

@@ -202,7 +202,7 @@ impl Builder {
         out_dir: &Path,
     ) -> Result<Built, Failure> {
         let world = self.world(content, self.markup(document, content)?);
-        let compiled = self.compile(&world, document)?;
+        let compiled = self.compile(&world, document.lang.as_str())?;
         let output = output_path(out_dir, content, "pdf");
         write_atomically(&output, &compiled.pdf)?;
         Ok(Built::new(output, compiled))
@@ -212,18 +212,33 @@ impl Builder {
     /// then writes them all into `out_dir`: a document that fails in any format writes
     /// nothing and leaves every previous output in place. `world` is the World to compile
     /// the PDF in, if the caller keeps one (watch); else a new one is made.
+    ///
+    /// The EPUB is made first and the document dropped before the PDF is compiled, so
+    /// that typst's compile, which needs most of the memory, does not share it with the
+    /// model.
     pub fn write_formats(
         &self,
-        document: &Document,
+        document: Document,
         content: &Path,
         out_dir: &Path,
         formats: Formats,
         epub_embed_fonts: bool,
         world: Option<&mut Option<PaibanWorld>>,
     ) -> Result<Written, Failure> {
-        let pdf = if formats.pdf {
-            let markup = self.markup(document, content)?;
-            let compiled = match world {
+        let epub = if formats.epub {
+            Some(self.epub_bytes(&document, content, epub_embed_fonts)?)
+        } else {
+            None
+        };
+        let markup = if formats.pdf {
+            Some(self.markup(&document, content)?)
+        } else {
+            None
+        };
+        let language = document.lang.as_str().to_owned();
+        drop(document);
+        let pdf = match markup {
+            Some(markup) => Some(match world {
                 Some(slot) => {
                     let world = match slot {
                         Some(world) => {
@@ -232,21 +247,14 @@ impl Builder {
                         }
                         None => slot.insert(self.world(content, markup)),
                     };
-                    let compiled = self.compile(world, document);
+                    let compiled = self.compile(world, &language);
                     // Keep the memoised work of recent builds only, so memory stays flat.
                     typst::comemo::evict(10);
                     compiled?
                 }
-                None => self.compile(&self.world(content, markup), document)?,
-            };
-            Some(compiled)
-        } else {
-            None
-        };
-        let epub = if formats.epub {
-            Some(self.epub_bytes(document, content, epub_embed_fonts)?)
-        } else {
-            None
+                None => self.compile(&self.world(content, markup), &language)?,
+            }),
+            None => None,
         };
         let pdf_path = output_path(out_dir, content, "pdf");
         let epub_path = output_path(out_dir, content, "epub");
@@ -291,13 +299,14 @@ impl Builder {
     }
 
     /// Compiles the world's markup to PDF bytes; with `deny_warnings`, warnings fail it.
+    /// `language` is the document's language tag, which the PDF declares.
     pub fn compile(
         &self,
         world: &PaibanWorld,
-        document: &Document,
+        language: &str,
     ) -> Result<crate::engine::CompileOutput, Failure> {
         let settings = PdfSettings {
-            language: document.lang.as_str().to_owned(),
+            language: language.to_owned(),
             standards: self.pdf_standards.clone(),
             bleed_box_mm: (self.print.bleed_mm > 0.0 || self.print.crop_marks)
                 .then_some(self.print.bleed_mm),

@@ -104,7 +104,7 @@ impl Session {
         }
         let document = load(&self.content, &self.builder.project)?;
         let written = self.builder.write_formats(
-            &document,
+            document,
             &self.content,
             &self.out_dir,
             self.formats,

@@ -114,22 +114,17 @@ fn load_document(text: &str, name: &str) -> Result<Document, Diagnostic> {
         .map_err(|e| to_diagnostic(&e, name))?;
     check_gongwen_mark(&document, text, name)?;
     let numbers = context.numbers.into_inner();
-    // Only a file with such texts, or with inline syntax, is read a second time.
-    let map = if numbers.is_empty() && !document.markup {
-        None
-    } else {
-        Some(SourceMap::parse(text).map_err(|e| Diagnostic::error(name, e))?)
-    };
-    if let Some(map) = &map {
-        restore_numbers(&mut document, &numbers, map);
+    // Only a file with such texts is read a second time, or one whose inline syntax has
+    // an error to locate.
+    if !numbers.is_empty() {
+        let map = SourceMap::parse(text).map_err(|e| Diagnostic::error(name, e))?;
+        restore_numbers(&mut document, &numbers, &map);
     }
     if document.markup {
         markup::expand(&mut document).map_err(|(origin, message)| {
             let diagnostic = Diagnostic::error(name, message);
-            match map
-                .as_ref()
-                .and_then(|map| map.locate(&origin.path, origin.index(0)))
-            {
+            let map = SourceMap::parse(text).ok();
+            match map.and_then(|map| map.locate(&origin.path, origin.index(0))) {
                 Some((line, column)) => diagnostic.at(line, column),
                 None => diagnostic,
             }
