@@ -63,6 +63,19 @@ impl Project {
         self.root.join("layouts").join(layout).join("epub.css")
     }
 
+    /// The stylesheet every layout's EPUB starts with.
+    pub fn epub_common_stylesheet(&self) -> PathBuf {
+        self.root.join("layouts").join("common").join("epub.css")
+    }
+
+    /// The stylesheet every layout's EPUB adds for vertical writing.
+    pub fn epub_vertical_stylesheet(&self) -> PathBuf {
+        self.root
+            .join("layouts")
+            .join("common")
+            .join("epub-vertical.css")
+    }
+
     /// Checks that the named layout exists (listing the ones that do when it does not),
     /// and reads how it numbers figures, tables and appendices from its `layout.yaml`.
     pub fn check_layout(

@@ -275,7 +275,13 @@ fn missing_glyphs_are_located_and_stop_the_build_unless_allowed() {
 
 #[test]
 fn every_bundled_character_of_the_content_is_covered() {
-    for name in ["whitepaper.yaml", "features.yaml"] {
+    for name in [
+        "whitepaper.yaml",
+        "features.yaml",
+        "classical.yaml",
+        "zh-tw.yaml",
+        "ja.yaml",
+    ] {
         let path = project_root().join("content").join(name);
         let errors: Vec<_> = common::builder()
             .check(&path)

@@ -344,6 +344,16 @@ fn with_note_marks(inlines: &[paiban::model::Inline]) -> String {
             Inline::Ref(reference) => {
                 out.push_str(&reference.resolved.as_ref().unwrap().words);
             }
+            // Tags removed, ruby reads as its base with each annotation in its <rp>s.
+            Inline::Ruby(ruby) => {
+                for (base, annotation) in ruby.pairs() {
+                    out.push_str(&format!("{base}({annotation})"));
+                }
+            }
+            Inline::ProperName(inner) | Inline::BookTitle(inner) => {
+                out.push_str(&with_note_marks(inner))
+            }
+            Inline::Lang(lang) => out.push_str(&with_note_marks(&lang.content)),
         }
     }
     out

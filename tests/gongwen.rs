@@ -86,24 +86,12 @@ impl Image {
             .status()
             .expect("pdftoppm (poppler-utils)");
         assert!(status.success());
-        let bytes = std::fs::read(dir.path().join("page.ppm")).unwrap();
-        let mut fields = Vec::new();
-        let mut at = 0;
-        while fields.len() < 4 {
-            while bytes[at].is_ascii_whitespace() {
-                at += 1;
-            }
-            let start = at;
-            while !bytes[at].is_ascii_whitespace() {
-                at += 1;
-            }
-            fields.push(String::from_utf8_lossy(&bytes[start..at]).into_owned());
-        }
-        assert_eq!(fields[0], "P6");
+        let image = common::read_netpbm(&std::fs::read(dir.path().join("page.ppm")).unwrap());
+        assert_eq!(image.magic, "P6");
         Self {
-            width: fields[1].parse().unwrap(),
-            height: fields[2].parse().unwrap(),
-            pixels: bytes[at + 1..].to_vec(),
+            width: image.width,
+            height: image.height,
+            pixels: image.pixels,
         }
     }
 

@@ -185,22 +185,9 @@ fn a5_with_bleed_and_crop_marks_has_every_box_on_every_page() {
 }
 
 fn read_pgm(path: &Path) -> (usize, Vec<u8>) {
-    let bytes = std::fs::read(path).unwrap();
-    let mut fields = Vec::new();
-    let mut at = 0;
-    while fields.len() < 4 {
-        while bytes[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        let start = at;
-        while !bytes[at].is_ascii_whitespace() {
-            at += 1;
-        }
-        fields.push(String::from_utf8_lossy(&bytes[start..at]).into_owned());
-    }
-    assert_eq!(fields[0], "P5");
-    let width: usize = fields[1].parse().unwrap();
-    (width, bytes[at + 1..].to_vec())
+    let image = common::read_netpbm(&std::fs::read(path).unwrap());
+    assert_eq!(image.magic, "P5");
+    (image.width, image.pixels)
 }
 
 #[test]

@@ -3,7 +3,9 @@
 
 mod common;
 
-use common::{body_text, build_yaml, builder, poppler, printed_text, project_root, squeeze};
+use common::{
+    body_text, build_yaml, builder, poppler, printed_text, project_root, squeeze, yaml_quote,
+};
 use paiban::model::Block;
 use paiban::passes::numbering::heading_label;
 use paiban::pipeline::prepare;
@@ -29,19 +31,6 @@ const LINE_START_TRAPS: &[&str] = &[
     "http://example.com // not a comment /* nor this */",
     "]#[ } { ) (",
 ];
-
-fn yaml_quote(text: &str) -> String {
-    let mut out = String::from("\"");
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
 
 /// Collapses whitespace runs, so line breaks in extraction do not matter, but the
 /// characters and the spaces between them do.

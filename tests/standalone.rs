@@ -45,7 +45,15 @@ fn pixels(pdf: &Path, dir: &Path, prefix: &str) -> Vec<Vec<u8>> {
 
 #[test]
 fn the_typst_cli_compiles_the_emitted_markup_to_the_same_pages() {
-    for name in ["whitepaper", "gongwen", "features", "chapter"] {
+    for name in [
+        "whitepaper",
+        "gongwen",
+        "features",
+        "chapter",
+        "classical",
+        "zh-tw",
+        "ja",
+    ] {
         same_pages_as_the_typst_cli(name);
     }
 }

@@ -89,6 +89,47 @@ pub enum Inline {
     Link(Link),
     Note(Note),
     Ref(Ref),
+    /// An annotation set over its base: pinyin, zhuyin, furigana.
+    Ruby(Ruby),
+    /// 专名号: a straight line under a proper name.
+    ProperName(Vec<Inline>),
+    /// 书名号 in the classical style: a wavy line under a book's title.
+    BookTitle(Vec<Inline>),
+    /// Text in another language than the document's (a Japanese quotation in a Chinese
+    /// book): its glyph forms, punctuation and line breaking follow it.
+    Lang(Lang),
+}
+
+/// Ruby: a base text with its annotation, over the whole base (group ruby) or one
+/// annotation per character of the base (mono ruby).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ruby {
+    pub base: Run,
+    /// One annotation for the whole base, or one for each of its characters.
+    pub annotations: Vec<Run>,
+}
+
+impl Ruby {
+    /// The base and its annotations, paired: the whole base with its one annotation, or
+    /// each character with its own.
+    pub fn pairs(&self) -> Vec<(String, &str)> {
+        if self.annotations.len() == 1 {
+            return vec![(self.base.text.clone(), self.annotations[0].text.as_str())];
+        }
+        self.base
+            .text
+            .chars()
+            .zip(&self.annotations)
+            .map(|(c, a)| (c.to_string(), a.text.as_str()))
+            .collect()
+    }
+}
+
+/// Text in a language of its own.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lang {
+    pub tag: super::LanguageTag,
+    pub content: Vec<Inline>,
 }
 
 /// A link to a web address (`http`, `https`, `mailto`).
@@ -174,6 +215,9 @@ impl Text {
                     Inline::Link(link) if link.content.is_empty() => out.push_str(&link.target),
                     Inline::Link(link) => collect(&link.content, out),
                     Inline::Note(_) => {}
+                    Inline::Ruby(ruby) => out.push_str(&ruby.base.text),
+                    Inline::ProperName(inner) | Inline::BookTitle(inner) => collect(inner, out),
+                    Inline::Lang(lang) => collect(&lang.content, out),
                     Inline::Ref(reference) => {
                         if let Some(target) = &reference.resolved {
                             out.push_str(&target.words);
@@ -226,7 +270,9 @@ pub fn visit<'a>(inlines: &'a [Inline], f: &mut impl FnMut(&'a Inline)) {
             | Inline::Subscript(inner) => visit(inner, f),
             Inline::Link(link) => visit(&link.content, f),
             Inline::Note(note) => visit(&note.content, f),
-            Inline::Text(_) | Inline::Code(_) | Inline::Ref(_) => {}
+            Inline::ProperName(inner) | Inline::BookTitle(inner) => visit(inner, f),
+            Inline::Lang(lang) => visit(&lang.content, f),
+            Inline::Text(_) | Inline::Code(_) | Inline::Ref(_) | Inline::Ruby(_) => {}
         }
     }
 }
@@ -242,7 +288,9 @@ pub fn visit_mut(inlines: &mut [Inline], f: &mut impl FnMut(&mut Inline)) {
             | Inline::Subscript(inner) => visit_mut(inner, f),
             Inline::Link(link) => visit_mut(&mut link.content, f),
             Inline::Note(note) => visit_mut(&mut note.content, f),
-            Inline::Text(_) | Inline::Code(_) | Inline::Ref(_) => {}
+            Inline::ProperName(inner) | Inline::BookTitle(inner) => visit_mut(inner, f),
+            Inline::Lang(lang) => visit_mut(&mut lang.content, f),
+            Inline::Text(_) | Inline::Code(_) | Inline::Ref(_) | Inline::Ruby(_) => {}
         }
     }
 }

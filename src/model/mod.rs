@@ -16,7 +16,8 @@ pub use blocks::{
 };
 pub use gongwen::Gongwen;
 pub use inline::{
-    Id, Inline, Link, Note, Origin, Ref, Run, Target, TargetKind, Text, visit, visit_mut,
+    Id, Inline, Lang, Link, Note, Origin, Ref, Ruby, Run, Target, TargetKind, Text, visit,
+    visit_mut,
 };
 pub use load::{MAX_NUMBER, decode_utf8, line_column_after, load_file, load_str, read_utf8};
 pub use locale::Locale;
@@ -58,12 +59,23 @@ pub struct Document {
     /// Whether the body's texts are written in paiban's inline syntax (`inline: markup`);
     /// else every character is literal.
     pub markup: bool,
+    /// The direction of the lines: vertical in the EPUB if asked (`writing: vertical`).
+    pub writing: Writing,
     pub body: Vec<Block>,
     /// What the loader noticed without refusing the file (inline markup that does not
     /// close), for `check` to report at its place.
     pub warnings: Vec<(Origin, String)>,
     /// How the layout numbers figures, tables and appendices; set by the numbering pass.
     pub numbering: locale::NumberingStyle,
+}
+
+/// The direction lines run in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Writing {
+    #[default]
+    Horizontal,
+    /// Top to bottom, lines from right to left (縦書き, 直排).
+    Vertical,
 }
 
 /// A calendar date, validated on load.

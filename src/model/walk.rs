@@ -3,10 +3,10 @@
 //! one piece of text (a paragraph, a heading, a caption, a cell, a verse line, a note, the
 //! title), made of the runs it shows, each with where it was written.
 
-use super::Document;
 use super::blocks::Block;
 use super::inline::{Inline, Origin, Run, Text};
 use super::source::TextPath;
+use super::{Document, LanguageTag};
 
 /// A run of a unit: its text and where it was written.
 #[derive(Debug, Clone)]
@@ -15,6 +15,8 @@ pub struct Piece<'a> {
     pub origin: Origin,
     /// Code is literal: checked for glyphs and control characters, never linted.
     pub code: bool,
+    /// The language of a run set in another language than the document's.
+    pub lang: Option<&'a LanguageTag>,
 }
 
 /// What a reader reads as one text.
@@ -37,6 +39,7 @@ impl Document {
                     text,
                     origin: Origin::at(path),
                     code: false,
+                    lang: None,
                 }],
             }
         }
@@ -46,6 +49,7 @@ impl Document {
                     text: &run.text,
                     origin: run.origin.clone(),
                     code: false,
+                    lang: None,
                 }],
             }
         }
@@ -108,10 +112,13 @@ impl Document {
         }
         for block in self.walk() {
             for text in own_texts(block) {
-                super::inline::visit(&text.0, &mut |inline| {
-                    if let Inline::Text(run) | Inline::Code(run) = inline {
-                        f(&run.text);
+                super::inline::visit(&text.0, &mut |inline| match inline {
+                    Inline::Text(run) | Inline::Code(run) => f(&run.text),
+                    Inline::Ruby(ruby) => {
+                        f(&ruby.base.text);
+                        ruby.annotations.iter().for_each(|a| f(&a.text));
                     }
+                    _ => {}
                 });
             }
             if let Block::Figure(figure) = block
@@ -158,10 +165,13 @@ impl Document {
             }
         }
         for_each_text_mut(&mut self.body, &mut |text| {
-            super::inline::visit_mut(&mut text.0, &mut |inline| {
-                if let Inline::Text(run) | Inline::Code(run) = inline {
-                    edit(run);
+            super::inline::visit_mut(&mut text.0, &mut |inline| match inline {
+                Inline::Text(run) | Inline::Code(run) => edit(run),
+                Inline::Ruby(ruby) => {
+                    edit(&mut ruby.base);
+                    ruby.annotations.iter_mut().for_each(&mut *edit);
                 }
+                _ => {}
             });
         });
     }
@@ -295,6 +305,7 @@ fn blocks<'a>(body: &'a [Block], out: &mut Vec<Unit<'a>>) {
                             text: alt,
                             origin: figure.alt_origin.clone(),
                             code: false,
+                            lang: None,
                         }],
                     });
                 }
@@ -314,36 +325,74 @@ fn text_units<'a>(text: &'a Text, out: &mut Vec<Unit<'a>>) {
 }
 
 fn inlines_units<'a>(inlines: &'a [Inline], out: &mut Vec<Unit<'a>>) {
-    let mut notes = Vec::new();
+    let mut side = Side::default();
     let mut unit = Unit::default();
-    collect(inlines, &mut unit, &mut notes);
+    collect(inlines, &mut unit, &mut side, None);
     out.push(unit);
-    for note in notes {
+    // Ruby annotations are read apart from the text they annotate: checked for glyphs
+    // and control characters, not read as part of its sentence.
+    for run in side.annotations {
+        out.push(Unit {
+            pieces: vec![Piece {
+                text: &run.text,
+                origin: run.origin.clone(),
+                code: true,
+                lang: None,
+            }],
+        });
+    }
+    for note in side.notes {
         inlines_units(note, out);
     }
 }
 
-/// The pieces of `inlines` into `unit`; the content of each note is left for a unit of
-/// its own.
-fn collect<'a>(inlines: &'a [Inline], unit: &mut Unit<'a>, notes: &mut Vec<&'a [Inline]>) {
+/// What a text holds that is read as a text of its own: its notes, its annotations.
+#[derive(Default)]
+struct Side<'a> {
+    notes: Vec<&'a [Inline]>,
+    annotations: Vec<&'a Run>,
+}
+
+/// The pieces of `inlines` into `unit`; the content of each note and each ruby
+/// annotation is left for a unit of its own.
+fn collect<'a>(
+    inlines: &'a [Inline],
+    unit: &mut Unit<'a>,
+    side: &mut Side<'a>,
+    lang: Option<&'a LanguageTag>,
+) {
     for inline in inlines {
         match inline {
             Inline::Text(run) => unit.pieces.push(Piece {
                 text: &run.text,
                 origin: run.origin.clone(),
                 code: false,
+                lang,
             }),
             Inline::Code(run) => unit.pieces.push(Piece {
                 text: &run.text,
                 origin: run.origin.clone(),
                 code: true,
+                lang,
             }),
+            Inline::Ruby(ruby) => {
+                unit.pieces.push(Piece {
+                    text: &ruby.base.text,
+                    origin: ruby.base.origin.clone(),
+                    code: false,
+                    lang,
+                });
+                side.annotations.extend(&ruby.annotations);
+            }
             Inline::Strong(inner)
             | Inline::Emphasis(inner)
             | Inline::Superscript(inner)
-            | Inline::Subscript(inner) => collect(inner, unit, notes),
-            Inline::Link(link) => collect(&link.content, unit, notes),
-            Inline::Note(note) => notes.push(&note.content),
+            | Inline::Subscript(inner)
+            | Inline::ProperName(inner)
+            | Inline::BookTitle(inner) => collect(inner, unit, side, lang),
+            Inline::Lang(run_lang) => collect(&run_lang.content, unit, side, Some(&run_lang.tag)),
+            Inline::Link(link) => collect(&link.content, unit, side, lang),
+            Inline::Note(note) => side.notes.push(&note.content),
             Inline::Ref(_) => {}
         }
     }

@@ -9,6 +9,8 @@ use std::ops::Range;
 
 use unicode_script::{Script, UnicodeScript};
 
+use crate::model::{LanguageTag, Locale};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Rule {
     /// `, ; : ? ! ( )` next to Chinese text.
@@ -69,14 +71,45 @@ pub struct Finding {
     pub replacement: String,
 }
 
-/// Lints one rendered text. Findings are in text order and never overlap.
-pub fn lint(text: &str) -> Vec<Finding> {
+/// Which punctuation standard a text is read against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rules {
+    /// GB/T 15834-2011, for Simplified Chinese: quotations in “” and ‘’.
+    Mainland,
+    /// The Taiwanese (and Hong Kong) usage of the Ministry of Education's 重訂標點符號手冊:
+    /// quotations in 「」 and 『』; otherwise as the mainland's.
+    Taiwan,
+}
+
+impl Rules {
+    /// The rules for text in `tag`'s language: none for Japanese and Korean, whose
+    /// punctuation is not China's; the mainland's for any other language, where they
+    /// only ever read marks next to Chinese text.
+    pub fn for_language(tag: &LanguageTag) -> Option<Self> {
+        match Locale::of(tag) {
+            Locale::Hant => Some(Rules::Taiwan),
+            Locale::Japanese | Locale::Korean => None,
+            Locale::Hans | Locale::English => Some(Rules::Mainland),
+        }
+    }
+
+    fn quotes(self) -> [(char, (char, char)); 2] {
+        match self {
+            Rules::Mainland => [('"', ('“', '”')), ('\'', ('‘', '’'))],
+            Rules::Taiwan => [('"', ('「', '」')), ('\'', ('『', '』'))],
+        }
+    }
+}
+
+/// Lints one rendered text against `rules`. Findings are in text order and never overlap.
+pub fn lint(text: &str, rules: Rules) -> Vec<Finding> {
     let text = Text::new(text);
     let mut findings = Vec::new();
     text.half_width_marks(&mut findings);
     text.brackets(&mut findings);
-    text.quotes('"', ('“', '”'), &mut findings);
-    text.quotes('\'', ('‘', '’'), &mut findings);
+    for (straight, curly) in rules.quotes() {
+        text.quotes(straight, curly, &mut findings);
+    }
     text.runs(&mut findings);
     text.spaces(&mut findings);
     text.range_tildes(&mut findings);
@@ -601,6 +634,29 @@ fn url_mask(chars: &[char]) -> Vec<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn lint(text: &str) -> Vec<Finding> {
+        super::lint(text, Rules::Mainland)
+    }
+
+    #[test]
+    fn taiwanese_text_quotes_in_corner_brackets() {
+        let taiwan = |text: &str| apply(text, &super::lint(text, Rules::Taiwan));
+        assert_eq!(taiwan("他說\"好\"。"), "他說「好」。");
+        assert_eq!(taiwan("他說'好'。"), "他說『好』。");
+        for correct in ["他說：「『學而時習之』，不亦說乎？」", "《論語》〈學而〉"]
+        {
+            assert_eq!(super::lint(correct, Rules::Taiwan), [], "{correct}");
+            assert_eq!(lint(correct), [], "{correct}");
+        }
+        assert_eq!(fixed("他说\"好\"。"), "他说“好”。");
+        let tag = |t: &str| LanguageTag::parse(t).unwrap();
+        assert_eq!(Rules::for_language(&tag("zh-TW")), Some(Rules::Taiwan));
+        assert_eq!(Rules::for_language(&tag("zh-Hant-HK")), Some(Rules::Taiwan));
+        assert_eq!(Rules::for_language(&tag("zh-CN")), Some(Rules::Mainland));
+        assert_eq!(Rules::for_language(&tag("ja")), None);
+        assert_eq!(Rules::for_language(&tag("ko-KR")), None);
+    }
 
     fn fixed(text: &str) -> String {
         apply(text, &lint(text))

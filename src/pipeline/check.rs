@@ -48,11 +48,34 @@ struct Joined<'a> {
 }
 
 impl<'a> Joined<'a> {
-    fn new(unit: &'a Unit<'a>) -> Self {
+    /// The unit's text for each set of punctuation rules its pieces are read against
+    /// (a Japanese quotation in a Chinese book is not read by the Chinese rules): the
+    /// pieces in another language, or under none, stand as barriers.
+    fn by_rules(unit: &'a Unit<'a>, document: Option<lint::Rules>) -> Vec<(lint::Rules, Self)> {
+        let rules_of = |piece: &Piece| piece.lang.map_or(document, lint::Rules::for_language);
+        let mut sets: Vec<lint::Rules> = Vec::new();
+        for piece in &unit.pieces {
+            if let Some(rules) = rules_of(piece)
+                && !sets.contains(&rules)
+            {
+                sets.push(rules);
+            }
+        }
+        sets.into_iter()
+            .map(|rules| {
+                (
+                    rules,
+                    Self::new(unit, |piece| rules_of(piece) == Some(rules)),
+                )
+            })
+            .collect()
+    }
+
+    fn new(unit: &'a Unit<'a>, read: impl Fn(&Piece) -> bool) -> Self {
         let mut text = String::new();
         let mut places = Vec::new();
         for (p, piece) in unit.pieces.iter().enumerate() {
-            if piece.code {
+            if piece.code || !read(piece) {
                 text.push('\u{fffc}');
                 places.push(None);
                 continue;
@@ -231,25 +254,28 @@ impl Located {
         let mut out = Vec::new();
         let units = self.document.units();
         for unit in &units {
-            let joined = Joined::new(unit);
-            for finding in lint::lint(&joined.text) {
-                let mut diagnostic = Diagnostic::warning(&self.name, finding.message)
-                    .with_code(finding.rule.name())
-                    .with_suggestion(finding.replacement);
-                let bytes = joined
-                    .within_one_piece(&finding.mark)
-                    .and_then(|(piece, chars)| self.byte_range(piece, chars));
-                if bytes.is_some_and(|bytes| self.text[bytes].contains(['\n', '\r'])) {
-                    diagnostic = diagnostic.with_hint(
+            for (rules, joined) in
+                Joined::by_rules(unit, lint::Rules::for_language(&self.document.lang))
+            {
+                for finding in lint::lint(&joined.text, rules) {
+                    let mut diagnostic = Diagnostic::warning(&self.name, finding.message)
+                        .with_code(finding.rule.name())
+                        .with_suggestion(finding.replacement);
+                    let bytes = joined
+                        .within_one_piece(&finding.mark)
+                        .and_then(|(piece, chars)| self.byte_range(piece, chars));
+                    if bytes.is_some_and(|bytes| self.text[bytes].contains(['\n', '\r'])) {
+                        diagnostic = diagnostic.with_hint(
                         "the space is a line break that YAML folded: join the lines, or write the text as a literal block (|); --fix leaves it",
                     );
+                    }
+                    out.push(
+                        match joined.places.get(finding.mark.start).copied().flatten() {
+                            Some((p, i)) => self.at_piece(diagnostic, &unit.pieces[p], i),
+                            None => diagnostic,
+                        },
+                    );
                 }
-                out.push(
-                    match joined.places.get(finding.mark.start).copied().flatten() {
-                        Some((p, i)) => self.at_piece(diagnostic, &unit.pieces[p], i),
-                        None => diagnostic,
-                    },
-                );
             }
         }
         // A `#` comment that cut a text short, once per scalar.
@@ -262,6 +288,9 @@ impl Located {
             }
         }
         out.extend(self.gongwen_findings());
+        if self.document.writing == model::Writing::Vertical {
+            out.push(super::vertical_pdf_warning(&self.name, &self.text));
+        }
         for (origin, message) in &self.document.warnings {
             let diagnostic =
                 Diagnostic::warning(&self.name, message.clone()).with_code("inline-syntax");
@@ -565,37 +594,40 @@ impl Builder {
         // Per scalar: its edits in the file and what its characters become.
         let mut planned: HashMap<TextPath, (Vec<Edit>, Vec<Change>)> = HashMap::new();
         for unit in &located.document.units() {
-            let joined = Joined::new(unit);
-            for mut finding in lint::lint(&joined.text) {
-                let Some((piece, mut chars)) = joined.within_one_piece(&finding.chars) else {
-                    continue;
-                };
-                let Some(mut bytes) = located.byte_range(piece, chars.clone()) else {
-                    continue;
-                };
-                // Spaces a mark absorbs may be a folded line break: keep those, fix the mark.
-                if text[bytes.clone()].contains(['\n', '\r']) && finding.mark != finding.chars {
-                    finding.chars = finding.mark.clone();
-                    let Some((_, mark_chars)) = joined.within_one_piece(&finding.chars) else {
+            for (rules, joined) in
+                Joined::by_rules(unit, lint::Rules::for_language(&located.document.lang))
+            {
+                for mut finding in lint::lint(&joined.text, rules) {
+                    let Some((piece, mut chars)) = joined.within_one_piece(&finding.chars) else {
                         continue;
                     };
-                    let Some(mark_bytes) = located.byte_range(piece, mark_chars.clone()) else {
+                    let Some(mut bytes) = located.byte_range(piece, chars.clone()) else {
                         continue;
                     };
-                    chars = mark_chars;
-                    bytes = mark_bytes;
+                    // Spaces a mark absorbs may be a folded line break: keep those, fix the mark.
+                    if text[bytes.clone()].contains(['\n', '\r']) && finding.mark != finding.chars {
+                        finding.chars = finding.mark.clone();
+                        let Some((_, mark_chars)) = joined.within_one_piece(&finding.chars) else {
+                            continue;
+                        };
+                        let Some(mark_bytes) = located.byte_range(piece, mark_chars.clone()) else {
+                            continue;
+                        };
+                        chars = mark_chars;
+                        bytes = mark_bytes;
+                    }
+                    // A line break of the source is the author's to join.
+                    if text[bytes.clone()].contains(['\n', '\r']) {
+                        continue;
+                    }
+                    let entry = planned.entry(piece.origin.path.clone()).or_default();
+                    entry.0.push((bytes, finding.replacement.clone()));
+                    entry.1.push(Change {
+                        first: piece.origin.index(chars.start),
+                        end: piece.origin.index(chars.end - 1) + 1,
+                        replacement: finding.replacement,
+                    });
                 }
-                // A line break of the source is the author's to join.
-                if text[bytes.clone()].contains(['\n', '\r']) {
-                    continue;
-                }
-                let entry = planned.entry(piece.origin.path.clone()).or_default();
-                entry.0.push((bytes, finding.replacement.clone()));
-                entry.1.push(Change {
-                    first: piece.origin.index(chars.start),
-                    end: piece.origin.index(chars.end - 1) + 1,
-                    replacement: finding.replacement,
-                });
             }
         }
         if planned.is_empty() {

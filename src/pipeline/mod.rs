@@ -25,7 +25,7 @@ use std::sync::{Arc, OnceLock};
 
 use crate::diag::{Diagnostic, Failure};
 use crate::engine::{FontOptions, Fonts, PaibanWorld, PdfSettings, StageTimings, compile_pdf};
-use crate::model::{self, Document, PrintSettings};
+use crate::model::{self, Document, PrintSettings, TextPath};
 use crate::passes;
 use crate::project::Project;
 use crate::writers;
@@ -65,6 +65,22 @@ pub fn markup(path: &Path, project: &Project, print: &PrintSettings) -> Result<S
         &path.display().to_string(),
         print,
     ))
+}
+
+/// The warning that a vertical document's PDF is horizontal, at its `writing:` value.
+pub(crate) fn vertical_pdf_warning(name: &str, text: &str) -> Diagnostic {
+    let warning = Diagnostic::warning(
+        name,
+        "`writing: vertical` applies to the EPUB only: the PDF is set in horizontal lines, as typst 0.15 cannot set vertical text",
+    )
+    .with_code("vertical-pdf");
+    let place = model::SourceMap::parse(text)
+        .ok()
+        .and_then(|map| map.locate(&TextPath::default().key("writing"), 0));
+    match place {
+        Some((line, column)) => warning.at(line, column),
+        None => warning,
+    }
 }
 
 /// An unknown-layout error, placed at the content's `layout:` value.
@@ -201,8 +217,10 @@ impl Builder {
         content: &Path,
         out_dir: &Path,
     ) -> Result<Built, Failure> {
+        let unsupported = self.unsupported_in_pdf(document, content)?;
         let world = self.world(content, self.markup(document, content)?);
-        let compiled = self.compile(&world, document.lang.as_str())?;
+        let mut compiled = self.compile(&world, document.lang.as_str())?;
+        compiled.warnings.splice(0..0, unsupported);
         let output = output_path(out_dir, content, "pdf");
         write_atomically(&output, &compiled.pdf)?;
         Ok(Built::new(output, compiled))
@@ -230,10 +248,13 @@ impl Builder {
         } else {
             None
         };
-        let markup = if formats.pdf {
-            Some(self.markup(&document, content)?)
+        let (markup, unsupported) = if formats.pdf {
+            (
+                Some(self.markup(&document, content)?),
+                self.unsupported_in_pdf(&document, content)?,
+            )
         } else {
-            None
+            (None, Vec::new())
         };
         let language = document.lang.as_str().to_owned();
         drop(document);
@@ -267,7 +288,10 @@ impl Builder {
         }
         files::write_all_atomically(&files)?;
         Ok(Written {
-            pdf: pdf.map(|compiled| Built::new(pdf_path, compiled)),
+            pdf: pdf.map(|mut compiled| {
+                compiled.warnings.splice(0..0, unsupported);
+                Built::new(pdf_path, compiled)
+            }),
             epub: epub.map(|_| epub_path),
         })
     }
@@ -285,6 +309,28 @@ impl Builder {
             &content.display().to_string(),
             &self.print,
         ))
+    }
+
+    /// Warnings about what the document asks of the PDF that it cannot do: vertical
+    /// writing, which typst's shaper refuses (the PDF is set horizontally, the EPUB
+    /// vertically). Under `deny_warnings`, the failure.
+    fn unsupported_in_pdf(
+        &self,
+        document: &Document,
+        content: &Path,
+    ) -> Result<Vec<Diagnostic>, Failure> {
+        if document.writing != model::Writing::Vertical {
+            return Ok(Vec::new());
+        }
+        let text = std::fs::read_to_string(content).unwrap_or_default();
+        let warning = vertical_pdf_warning(&content.display().to_string(), &text);
+        if self.deny_warnings {
+            return Err(Failure(vec![Diagnostic {
+                severity: crate::diag::Severity::Error,
+                ..warning.with_hint("a warning fails the build under --deny-warnings")
+            }]));
+        }
+        Ok(vec![warning])
     }
 
     /// A World that compiles `markup` as the document of `content`.
@@ -362,10 +408,28 @@ impl Builder {
     ) -> Result<Vec<u8>, Failure> {
         let name = content.display().to_string();
         let css_path = self.project.epub_stylesheet(&document.layout);
-        let stylesheet = std::fs::read_to_string(&css_path).map_err(|e| {
-            Diagnostic::error(css_path.display().to_string(), format!("cannot read: {e}"))
-                .with_code("input")
-        })?;
+        let read = |path: PathBuf| {
+            std::fs::read_to_string(&path).map_err(|e| {
+                Diagnostic::error(path.display().to_string(), format!("cannot read: {e}"))
+                    .with_code("input")
+            })
+        };
+        // The rules every layout shares (the marks of CJK text), then the layout's own.
+        let mut stylesheet = read(self.project.epub_common_stylesheet())?;
+        let mut append = |sheet: String| {
+            // One book.css: only its start may declare the encoding.
+            let rest = match sheet.strip_prefix("@charset \"UTF-8\";") {
+                Some(rest) => rest.to_owned(),
+                None => sheet,
+            };
+            stylesheet.push('\n');
+            stylesheet.push_str(&rest);
+        };
+        append(read(css_path)?);
+        // Vertical writing is the same book turned: one more shared sheet, last.
+        if document.writing == model::Writing::Vertical {
+            append(read(self.project.epub_vertical_stylesheet())?);
+        }
         let maps = if embed_fonts {
             self.map_stylesheet_faces(&stylesheet)?
         } else {

@@ -10,8 +10,8 @@ use std::fmt::Write;
 
 use crate::model::locale::AppendixStyle;
 use crate::model::{
-    Align, Block, Cell, Document, Figure, Heading, Id, Inline, List, ListStyle, Locale,
-    PrintSettings, Table, TargetKind, Text,
+    Align, Block, Cell, Document, Figure, Heading, Id, Inline, LanguageTag, List, ListStyle,
+    Locale, PrintSettings, Table, TargetKind, Text,
 };
 use crate::project::Project;
 
@@ -61,17 +61,8 @@ pub fn write(document: &Document, content_name: &str, print: &PrintSettings) -> 
         None => "none".to_owned(),
     };
     let _ = writeln!(out, "  date: {date},");
-    let _ = writeln!(
-        out,
-        "  lang: {},",
-        string_literal(&document.lang.language())
-    );
-    // Typst picks glyph forms and punctuation by language and region; Traditional
-    // Chinese without a region is set as in Taiwan.
-    let region = document
-        .lang
-        .region()
-        .or_else(|| (locale == Locale::Hant).then(|| "tw".to_owned()));
+    let (lang, region) = typst_language(&document.lang);
+    let _ = writeln!(out, "  lang: {},", string_literal(&lang));
     let _ = writeln!(out, "  region: {},", optional(region.as_deref()));
     let _ = writeln!(out, "  source: {},", optional(document.source.as_deref()));
     let paper = match print.paper.or(document.paper) {
@@ -118,6 +109,7 @@ pub fn write(document: &Document, content_name: &str, print: &PrintSettings) -> 
     let context = Context {
         locale,
         appendix_style: document.numbering.appendix,
+        guard_punctuation: needs_punctuation_guard(locale),
     };
     for block in &document.body {
         out.push('\n');
@@ -434,11 +426,7 @@ fn inline_markup(text: &Text, context: &Context) -> String {
 fn inlines(out: &mut String, inlines_: &[Inline], context: &Context) {
     for inline in inlines_ {
         match inline {
-            Inline::Text(run) => {
-                if !run.text.is_empty() {
-                    let _ = write!(out, "#{}", string_literal(&run.text));
-                }
-            }
+            Inline::Text(run) => text_run(out, &run.text, context),
             Inline::Strong(inner) => wrap(out, "strong", inner, context),
             Inline::Emphasis(inner) => wrap(out, "emph", inner, context),
             Inline::Superscript(inner) => wrap(out, "super", inner, context),
@@ -473,7 +461,85 @@ fn inlines(out: &mut String, inlines_: &[Inline], context: &Context) {
                 }
                 None => {}
             },
+            // One box per pair, so that a mono ruby's annotations each centre over their
+            // own character and never run into their neighbours'.
+            Inline::Ruby(ruby) => {
+                for (base, annotation) in ruby.pairs() {
+                    let _ = write!(
+                        out,
+                        "#ruby({}, {})",
+                        string_literal(&base),
+                        string_literal(annotation)
+                    );
+                }
+            }
+            Inline::ProperName(inner) => wrap(out, "proper-name", inner, context),
+            Inline::BookTitle(inner) => wrap(out, "book-title", inner, context),
+            Inline::Lang(lang) => {
+                let (language, region) = typst_language(&lang.tag);
+                let _ = write!(
+                    out,
+                    "#text(lang: {}, region: {})[",
+                    string_literal(&language),
+                    optional(region.as_deref())
+                );
+                let inner = Context {
+                    guard_punctuation: needs_punctuation_guard(Locale::of(&lang.tag)),
+                    ..*context
+                };
+                inlines(out, &lang.content, &inner);
+                out.push(']');
+            }
         }
+    }
+}
+
+/// A run of text as a string literal. In a language whose glyph forms differ from the
+/// mainland's, a run of punctuation alone is set with the Han script: typst gives such a
+/// run no script, and the font's regional forms (a centred 。 in Taiwan) are then lost
+/// (typst issue #7396).
+fn text_run(out: &mut String, text: &str, context: &Context) {
+    if text.is_empty() {
+        return;
+    }
+    let punctuation_only =
+        !text.chars().any(char::is_alphanumeric) && text.chars().any(|c| !c.is_whitespace());
+    if context.guard_punctuation && punctuation_only {
+        let _ = write!(out, "#text(script: \"hani\", {})", string_literal(text));
+    } else {
+        let _ = write!(out, "#{}", string_literal(text));
+    }
+}
+
+/// Whether text in `locale` takes regional glyph forms that a run without a script loses.
+fn needs_punctuation_guard(locale: Locale) -> bool {
+    matches!(locale, Locale::Hant | Locale::Japanese | Locale::Korean)
+}
+
+/// The `lang` and `region` typst is given for `tag`, which pick the glyph forms (through
+/// the fonts' `locl`), the punctuation's place and the line-breaking rules. Every Chinese
+/// language is `zh` to typst; Traditional Chinese without a region is set as in Taiwan,
+/// Simplified Chinese never with a region's Traditional forms.
+fn typst_language(tag: &LanguageTag) -> (String, Option<String>) {
+    let region = tag.region();
+    match Locale::of(tag) {
+        Locale::Hant => (
+            "zh".to_owned(),
+            region
+                .filter(|r| matches!(r.as_str(), "tw" | "hk" | "mo"))
+                .or(Some("tw".to_owned())),
+        ),
+        Locale::Hans => (
+            "zh".to_owned(),
+            region.map(|r| {
+                if matches!(r.as_str(), "tw" | "hk" | "mo") {
+                    "cn".to_owned()
+                } else {
+                    r
+                }
+            }),
+        ),
+        _ => (tag.language(), region),
     }
 }
 
@@ -484,9 +550,12 @@ fn wrap(out: &mut String, function: &str, inner: &[Inline], context: &Context) {
 }
 
 /// What every block needs to know of the document.
+#[derive(Clone, Copy)]
 struct Context {
     locale: Locale,
     appendix_style: AppendixStyle,
+    /// Whether punctuation-only runs need the Han script set (see [`text_run`]).
+    guard_punctuation: bool,
 }
 
 fn optional(text: Option<&str>) -> String {

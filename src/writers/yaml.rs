@@ -49,6 +49,9 @@ pub fn write(document: &Document, header_comment: &str) -> String {
         let _ = writeln!(out, "identifier: {}", scalar(identifier));
     }
     let _ = writeln!(out, "layout: {}", scalar(&document.layout));
+    if document.writing == crate::model::Writing::Vertical {
+        out.push_str("writing: vertical\n");
+    }
     if let Some(gongwen) = &document.gongwen {
         write_gongwen(&mut out, gongwen);
     }
@@ -326,6 +329,22 @@ fn runs(inlines: &[Inline]) -> String {
                 None => format!("{{note: [{}]}}", runs(&note.content)),
             },
             Inline::Ref(reference) => format!("{{ref: {}}}", quoted(&reference.id.name)),
+            Inline::Ruby(ruby) => {
+                let annotations: Vec<String> =
+                    ruby.annotations.iter().map(|a| quoted(&a.text)).collect();
+                let rt = match annotations.as_slice() {
+                    [one] => one.clone(),
+                    many => format!("[{}]", many.join(", ")),
+                };
+                format!("{{ruby: {}, rt: {rt}}}", quoted(&ruby.base.text))
+            }
+            Inline::ProperName(inner) => format!("{{proper-name: [{}]}}", runs(inner)),
+            Inline::BookTitle(inner) => format!("{{book-title: [{}]}}", runs(inner)),
+            Inline::Lang(lang) => format!(
+                "{{lang: {}, text: [{}]}}",
+                quoted(lang.tag.as_str()),
+                runs(&lang.content)
+            ),
         })
         .collect();
     items.join(", ")

@@ -241,3 +241,47 @@ pub fn words_of(pdf: &Path, page: usize) -> Vec<Word> {
         })
         .collect()
 }
+
+/// A binary netpbm image (`P5` grey or `P6` colour, as pdftoppm writes them): its magic
+/// number, width, height and pixel bytes.
+pub struct Netpbm {
+    pub magic: String,
+    pub width: usize,
+    pub height: usize,
+    pub pixels: Vec<u8>,
+}
+
+pub fn read_netpbm(bytes: &[u8]) -> Netpbm {
+    let mut fields = Vec::new();
+    let mut at = 0;
+    while fields.len() < 4 {
+        while bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        let start = at;
+        while !bytes[at].is_ascii_whitespace() {
+            at += 1;
+        }
+        fields.push(String::from_utf8_lossy(&bytes[start..at]).into_owned());
+    }
+    Netpbm {
+        magic: fields[0].clone(),
+        width: fields[1].parse().unwrap(),
+        height: fields[2].parse().unwrap(),
+        pixels: bytes[at + 1..].to_vec(),
+    }
+}
+
+/// `text` as a double-quoted YAML scalar (JSON's string syntax is YAML's).
+pub fn yaml_quote(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

@@ -6,9 +6,10 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use super::values::LangValue;
 use super::values::PlainText;
 use super::{KeySeed, missing};
-use crate::model::inline::{Id, Inline, Link, Note, Origin, Ref, Run, Text};
+use crate::model::inline::{Id, Inline, Lang, Link, Note, Origin, Ref, Ruby, Run, Text};
 use crate::model::source::TextPath;
 
 /// What one load remembers between the visitors.
@@ -20,7 +21,37 @@ pub(super) struct Context {
 }
 
 const RUN_KEYS: &[&str] = &[
-    "strong", "emphasis", "sup", "sub", "code", "link", "text", "note", "id", "ref",
+    "strong",
+    "emphasis",
+    "sup",
+    "sub",
+    "code",
+    "link",
+    "text",
+    "note",
+    "id",
+    "ref",
+    "ruby",
+    "rt",
+    "proper-name",
+    "book-title",
+    "lang",
+];
+
+/// The keys that give a run its kind; the others (`text`, `id`, `rt`) go with one.
+const KIND_KEYS: &[&str] = &[
+    "strong",
+    "emphasis",
+    "sup",
+    "sub",
+    "note",
+    "code",
+    "link",
+    "ref",
+    "ruby",
+    "proper-name",
+    "book-title",
+    "lang",
 ];
 
 /// Text: a string (one run), a list of runs, or a single run written as a map.
@@ -115,7 +146,8 @@ impl<'de> Visitor<'de> for RunSeed<'_> {
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str(
             "a run: a string, or a one-key map such as {strong: …}, {emphasis: …}, {sup: …}, \
-             {sub: …}, {code: …}, {link: URL}, {note: …} or {ref: ID}",
+             {sub: …}, {code: …}, {link: URL}, {note: …}, {ref: ID}, {ruby: 汉字, rt: hànzì}, \
+             {proper-name: …}, {book-title: …} or {lang: ja, text: …}",
         )
     }
 
@@ -162,6 +194,9 @@ fn run_map<'de, A: MapAccess<'de>>(
     let mut link_text = None;
     let mut reference = None;
     let mut id = None;
+    let mut ruby_base = None;
+    let mut annotations = None;
+    let mut lang = None;
     let what = "a run";
     while let Some(key) = map.next_key_seed(KeySeed {
         allowed: RUN_KEYS,
@@ -170,7 +205,7 @@ fn run_map<'de, A: MapAccess<'de>>(
     })? {
         let key_path = path.key(key);
         match key {
-            "strong" | "emphasis" | "sup" | "sub" | "note" => {
+            "strong" | "emphasis" | "sup" | "sub" | "note" | "proper-name" | "book-title" => {
                 let text = map.next_value_seed(TextSeed {
                     path: key_path,
                     context,
@@ -192,16 +227,24 @@ fn run_map<'de, A: MapAccess<'de>>(
                 })?)
             }
             "ref" => reference = Some(map.next_value_seed(IdSeed { path: key_path })?),
+            "ruby" => {
+                let PlainText(text) = map.next_value()?;
+                ruby_base = Some(Run::new(text, Origin::at(key_path)));
+            }
+            "rt" => annotations = Some(map.next_value_seed(AnnotationSeed { path: key_path })?),
+            "lang" => {
+                let LangValue(tag) = map.next_value()?;
+                lang = Some(tag);
+            }
             "id" => id = Some(map.next_value_seed(IdSeed { path: key_path })?),
             _ => unreachable!("KeySeed only yields allowed keys"),
         }
     }
-    let kinds: Vec<&str> = [
-        "strong", "emphasis", "sup", "sub", "note", "code", "link", "ref",
-    ]
-    .into_iter()
-    .filter(|k| seen.contains(k))
-    .collect();
+    let kinds: Vec<&str> = KIND_KEYS
+        .iter()
+        .copied()
+        .filter(|k| seen.contains(k))
+        .collect();
     let refuse = |key: &str, kind: &str| -> Result<(), A::Error> {
         if seen.contains(&key) {
             Err(de::Error::custom(format!(
@@ -211,7 +254,40 @@ fn run_map<'de, A: MapAccess<'de>>(
             Ok(())
         }
     };
+    if !kinds.contains(&"ruby") {
+        refuse("rt", "this run (only `ruby` has an `rt`)")?;
+    }
     match kinds.as_slice() {
+        ["ruby"] => {
+            refuse("id", "ruby")?;
+            refuse("text", "ruby (its base is the value of `ruby`)")?;
+            let base = ruby_base.expect("seen");
+            let annotations = annotations.ok_or_else(|| {
+                de::Error::custom(missing("rt", "ruby (the annotation over the base)"))
+            })?;
+            let base_chars = base.text.chars().count();
+            if annotations.len() > 1 && annotations.len() != base_chars {
+                return Err(de::Error::custom(format!(
+                    "ruby `{}` has {base_chars} characters but {} annotations: give one `rt` for the whole base, or one for each character",
+                    base.text,
+                    annotations.len()
+                )));
+            }
+            Ok(Inline::Ruby(Ruby { base, annotations }))
+        }
+        ["lang"] => {
+            refuse("id", "a language run")?;
+            let text = link_text.ok_or_else(|| {
+                de::Error::custom(missing(
+                    "text",
+                    "a language run (the text in that language)",
+                ))
+            })?;
+            Ok(Inline::Lang(Lang {
+                tag: lang.expect("seen"),
+                content: text.0,
+            }))
+        }
         ["link"] => {
             refuse("id", "a link")?;
             let (target, target_origin) = link.expect("seen");
@@ -231,7 +307,10 @@ fn run_map<'de, A: MapAccess<'de>>(
             }))
         }
         [kind] => {
-            refuse("text", &format!("`{kind}` (only a link has a `text`)"))?;
+            refuse(
+                "text",
+                &format!("`{kind}` (only a link or a language run has a `text`)"),
+            )?;
             refuse(
                 "id",
                 &format!("`{kind}` (only a note has an `id` among runs)"),
@@ -245,6 +324,8 @@ fn run_map<'de, A: MapAccess<'de>>(
                 "strong" => Inline::Strong(inner.expect("seen").1.0),
                 "emphasis" => Inline::Emphasis(inner.expect("seen").1.0),
                 "sup" => Inline::Superscript(inner.expect("seen").1.0),
+                "proper-name" => Inline::ProperName(inner.expect("seen").1.0),
+                "book-title" => Inline::BookTitle(inner.expect("seen").1.0),
                 _ => Inline::Subscript(inner.expect("seen").1.0),
             })
         }
@@ -252,7 +333,7 @@ fn run_map<'de, A: MapAccess<'de>>(
             Err(de::Error::custom(missing("link", "a run with `text`")))
         }
         [] => Err(de::Error::custom(
-            "a run map needs one of `strong`, `emphasis`, `sup`, `sub`, `code`, `link`, `note` or `ref`",
+            "a run map needs one of `strong`, `emphasis`, `sup`, `sub`, `code`, `link`, `note`, `ref`, `ruby`, `proper-name`, `book-title` or `lang`",
         )),
         _ => Err(de::Error::custom(format!(
             "a run can be only one kind, but this one has {}",
@@ -262,6 +343,49 @@ fn run_map<'de, A: MapAccess<'de>>(
                 .collect::<Vec<_>>()
                 .join(" and ")
         ))),
+    }
+}
+
+/// Ruby annotations: one string over the whole base, or a list with one per character.
+struct AnnotationSeed {
+    path: TextPath,
+}
+
+impl<'de> DeserializeSeed<'de> for AnnotationSeed {
+    type Value = Vec<Run>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Vec<Run>, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for AnnotationSeed {
+    type Value = Vec<Run>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a ruby annotation: a string, or a list of strings (one per base character)")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<Run>, E> {
+        if v.trim().is_empty() {
+            return Err(E::custom(
+                "expected a ruby annotation, found an empty string",
+            ));
+        }
+        Ok(vec![Run::new(v, Origin::at(self.path))])
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Run>, A::Error> {
+        let mut runs = Vec::new();
+        while let Some(PlainText(text)) = seq.next_element()? {
+            runs.push(Run::new(text, Origin::at(self.path.index(runs.len()))));
+        }
+        if runs.is_empty() {
+            return Err(de::Error::custom(
+                "expected ruby annotations, found an empty list",
+            ));
+        }
+        Ok(runs)
     }
 }
 

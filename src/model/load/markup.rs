@@ -9,6 +9,9 @@
 //! | `^[注释]` | a footnote |
 //! | `[文字](https://…)` | a link |
 //! | `@{id}` | a cross-reference |
+//! | `{汉字|hànzì}`, `{中国|zhōng|guó}` | ruby over the whole base, or one per character |
+//! | `__孔子__` | 专名号 (proper name) |
+//! | `~~论语~~` | 书名号 in the classical style (book title) |
 //! | `\*` | the character itself, for any ASCII punctuation after `\` |
 //!
 //! Delimiters need no space or punctuation around them, so they work directly against
@@ -17,7 +20,7 @@
 //! (and `check` says so). A bad link target or id is an error at its place.
 
 use super::inline::{check_id, check_url};
-use crate::model::inline::{Id, Inline, Link, Note, Origin, Ref, Run, Text};
+use crate::model::inline::{Id, Inline, Link, Note, Origin, Ref, Ruby, Run, Text};
 use crate::model::{Block, Document};
 
 /// A problem at a character, as the origin of a one-character run.
@@ -85,7 +88,17 @@ fn expand_inlines(
                 note.content = expand_inlines(note.content, warnings)?;
                 out.push(Inline::Note(note));
             }
-            literal @ (Inline::Code(_) | Inline::Ref(_)) => out.push(literal),
+            Inline::ProperName(inner) => {
+                out.push(Inline::ProperName(expand_inlines(inner, warnings)?))
+            }
+            Inline::BookTitle(inner) => {
+                out.push(Inline::BookTitle(expand_inlines(inner, warnings)?))
+            }
+            Inline::Lang(mut lang) => {
+                lang.content = expand_inlines(lang.content, warnings)?;
+                out.push(Inline::Lang(lang));
+            }
+            literal @ (Inline::Code(_) | Inline::Ref(_) | Inline::Ruby(_)) => out.push(literal),
         }
     }
     Ok(out)
@@ -135,6 +148,10 @@ enum Until {
     Brace,
     /// `]`
     Bracket,
+    /// `__`
+    ProperName,
+    /// `~~`
+    BookTitle,
 }
 
 struct Parser<'a> {
@@ -202,6 +219,8 @@ impl<'a> Parser<'a> {
             Until::Strong | Until::Emphasis => '*',
             Until::Brace => '}',
             Until::Bracket => ']',
+            Until::ProperName => '_',
+            Until::BookTitle => '~',
             Until::End => return self.parse(start, until),
         };
         let can_close = self
@@ -247,11 +266,16 @@ impl<'a> Parser<'a> {
                 Until::Emphasis => c == '*' && !self.starts(i, "**"),
                 Until::Brace => c == '}',
                 Until::Bracket => c == ']',
+                Until::ProperName => self.starts(i, "__"),
+                Until::BookTitle => self.starts(i, "~~"),
                 Until::End => false,
             };
             if closes {
                 pending.flush(self.path, &mut out);
-                let width = if until == Until::Strong { 2 } else { 1 };
+                let width = match until {
+                    Until::Strong | Until::ProperName | Until::BookTitle => 2,
+                    _ => 1,
+                };
                 return Ok(Some((out, i + width)));
             }
             match c {
@@ -303,6 +327,40 @@ impl<'a> Parser<'a> {
                         }
                     }
                 }
+                '_' | '~' if self.char(i + 1) == Some(c) => {
+                    let (inner, opener) = if c == '_' {
+                        (Until::ProperName, "__")
+                    } else {
+                        (Until::BookTitle, "~~")
+                    };
+                    match self.attempt(i + 2, inner)? {
+                        Some((content, next)) if !content.is_empty() => {
+                            pending.flush(self.path, &mut out);
+                            out.push(if c == '_' {
+                                Inline::ProperName(content)
+                            } else {
+                                Inline::BookTitle(content)
+                            });
+                            i = next;
+                        }
+                        _ => {
+                            self.warn(i, unclosed(opener));
+                            pending.0.extend_from_slice(&self.chars[i..i + 2]);
+                            i += 2;
+                        }
+                    }
+                }
+                '{' => match self.ruby(i)? {
+                    Some((ruby, next)) => {
+                        pending.flush(self.path, &mut out);
+                        out.push(Inline::Ruby(ruby));
+                        i = next;
+                    }
+                    None => {
+                        pending.0.push(self.chars[i]);
+                        i += 1;
+                    }
+                },
                 '^' | '_' if self.char(i + 1) == Some('{') => {
                     match self.attempt(i + 2, Until::Brace)? {
                         Some((content, next)) if !content.is_empty() => {
@@ -411,6 +469,51 @@ impl<'a> Parser<'a> {
         None
     }
 
+    /// Ruby `{base|annotation}` or `{base|a|b}` at `i`, read literally; `None` (a literal
+    /// `{`) without a `|` before the closing `}` on the same line. A count of annotations
+    /// that is neither one nor one per base character is an error: the ruby was meant.
+    fn ruby(&self, i: usize) -> Result<Option<(Ruby, usize)>, Problem> {
+        let Some(close) = (i + 1..self.chars.len())
+            .take_while(|&k| !matches!(self.char(k), Some('{' | '\n')))
+            .find(|&k| self.char(k) == Some('}'))
+        else {
+            return Ok(None);
+        };
+        let inner = &self.chars[i + 1..close];
+        let parts: Vec<&[(char, usize)]> = inner.split(|&(c, _)| c == '|').collect();
+        if parts.len() < 2 {
+            return Ok(None);
+        }
+        if let Some(empty) = parts
+            .iter()
+            .position(|part| part.iter().all(|(c, _)| c.is_whitespace()))
+        {
+            let at = parts[..empty].iter().map(|p| p.len() + 1).sum::<usize>();
+            let what = if empty == 0 { "base" } else { "annotation" };
+            return Err((
+                self.origin_at(i + 1 + at),
+                format!("ruby with an empty {what}: write it as {{base|annotation}}"),
+            ));
+        }
+        let base = Pending(parts[0].to_vec()).take_run(self.path);
+        let annotations: Vec<Run> = parts[1..]
+            .iter()
+            .map(|part| Pending(part.to_vec()).take_run(self.path))
+            .collect();
+        let base_chars = parts[0].len();
+        if annotations.len() > 1 && annotations.len() != base_chars {
+            return Err((
+                self.origin_at(i + 1),
+                format!(
+                    "ruby `{}` has {base_chars} characters but {} annotations: give one annotation for the whole base, or one for each character",
+                    base.text,
+                    annotations.len()
+                ),
+            ));
+        }
+        Ok(Some((Ruby { base, annotations }, close + 1)))
+    }
+
     /// `[text](target)` at `i`; `None` (a literal `[`) unless both parts are there.
     fn link(&mut self, i: usize) -> Result<Option<(Link, usize)>, Problem> {
         // Warnings from a `[` that turns out not to be a link are not this text's.
@@ -503,6 +606,18 @@ mod tests {
                 Inline::Note(n) => format!("N({})", show(&n.content)),
                 Inline::Link(l) => format!("L({}→{})", show(&l.content), l.target),
                 Inline::Ref(r) => format!("@{}", r.id.name),
+                Inline::Ruby(r) => format!(
+                    "R({}|{})",
+                    r.base.text,
+                    r.annotations
+                        .iter()
+                        .map(|a| a.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join("|")
+                ),
+                Inline::ProperName(i) => format!("P({})", show(i)),
+                Inline::BookTitle(i) => format!("B({})", show(i)),
+                Inline::Lang(l) => format!("{}({})", l.tag.as_str(), show(&l.content)),
             })
             .collect()
     }
@@ -523,6 +638,14 @@ mod tests {
             ("代码`a*b*c`不变", "代码C(a*b*c)不变"),
             ("两个``有`号``", "两个C(有`号)"),
             ("*斜**粗**斜*", "E(斜S(粗)斜)"),
+            (
+                "{汉字|hànzì}和{中国|zhōng|guó}",
+                "R(汉字|hànzì)和R(中国|zhōng|guó)",
+            ),
+            ("__孔子__曰~~诗~~云", "P(孔子)曰B(诗)云"),
+            ("__颜渊____季路__", "P(颜渊)P(季路)"),
+            ("~~**论语**~~", "B(S(论语))"),
+            ("{a*b*|星}", "R(a*b*|星)"),
         ] {
             let (inlines, warnings) = parse(text);
             assert_eq!(show(&inlines), expected, "{text}");
@@ -540,6 +663,10 @@ mod tests {
             ("[不是链接]和[也不是](", 0),
             ("邮件 a@b.com", 0),
             ("`单个反引号", 1),
+            ("集合{1, 2}与{x}", 0),
+            ("__专名", 1),
+            ("~~书名", 1),
+            ("{a|b\n}", 0),
         ] {
             let (inlines, warnings) = parse(text);
             assert_eq!(show(&inlines), text, "{text}");
@@ -564,7 +691,7 @@ mod tests {
 
     #[test]
     fn pathological_openers_end_without_exhausting_time_or_stack() {
-        for opener in ["^[", "**", "*", "_{", "[", "@{", "`"] {
+        for opener in ["^[", "**", "*", "_{", "[", "@{", "`", "__", "~~", "{", "{|"] {
             // Without a memory of failed openers and a bound on nesting, these would take
             // exponential time or overflow the stack.
             let text = opener.repeat(20_000);
@@ -587,5 +714,11 @@ mod tests {
         assert!(message.contains("javascript"), "{message}");
         let run = Run::new("见@{坏 id}", Origin::at(TextPath::default()));
         assert!(expand_inlines(vec![Inline::Text(run)], &mut Vec::new()).is_err());
+        for (text, at) in [("读{中国|zhōng}{学而|xué|ér|x}", 12), ("注{|hàn}", 2)] {
+            let run = Run::new(text, Origin::at(TextPath::default()));
+            let (origin, message) =
+                expand_inlines(vec![Inline::Text(run)], &mut Vec::new()).unwrap_err();
+            assert_eq!(origin.start, at, "{text}: {message}");
+        }
     }
 }

@@ -21,11 +21,14 @@ pub use values::MAX_NUMBER;
 
 use super::inline::Inline;
 use super::source::{SourceMap, TextPath};
-use super::{DEFAULT_LAYOUT, Document, LanguageTag};
+use super::{DEFAULT_LAYOUT, Document, LanguageTag, Writing};
 use crate::diag::Diagnostic;
 use blocks::{BlocksSeed, Place};
 use inline::Context;
-use values::{DateValue, LangValue, LayoutName, PaperValue, PlainText, SizeValue, TocDepth};
+use values::{
+    DateValue, InlineValue, LangValue, LayoutName, PaperValue, PlainText, SizeValue, TocDepth,
+    WritingValue,
+};
 
 const DOCUMENT_KEYS: &[&str] = &[
     "title",
@@ -43,6 +46,7 @@ const DOCUMENT_KEYS: &[&str] = &[
     "colophon",
     "gongwen",
     "inline",
+    "writing",
     "body",
 ];
 
@@ -336,6 +340,7 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_> {
         let mut colophon = None;
         let mut gongwen = None;
         let mut markup = false;
+        let mut writing = Writing::Horizontal;
         let mut body = None;
         let context = "the document";
         while let Some(key) = map.next_key_seed(KeySeed {
@@ -363,6 +368,7 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_> {
                     })?)
                 }
                 "inline" => markup = map.next_value::<InlineValue>()?.0,
+                "writing" => writing = map.next_value::<WritingValue>()?.0,
                 "body" => {
                     body = Some(map.next_value_seed(BlocksSeed {
                         path: TextPath::default().key("body"),
@@ -389,26 +395,11 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_> {
             colophon,
             gongwen,
             markup,
+            writing,
             body: body.ok_or_else(|| de::Error::custom(missing("body", context)))?,
             warnings: Vec::new(),
             numbering: Default::default(),
         })
-    }
-}
-
-/// `inline: markup` (the body's texts use paiban's inline syntax) or `inline: plain`.
-struct InlineValue(bool);
-
-impl<'de> Deserialize<'de> for InlineValue {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let PlainText(value) = PlainText::deserialize(deserializer)?;
-        match value.as_str() {
-            "markup" => Ok(Self(true)),
-            "plain" => Ok(Self(false)),
-            other => Err(de::Error::custom(format!(
-                "unknown inline style `{other}`; expected `markup` (paiban's inline syntax) or `plain` (every character literal)"
-            ))),
-        }
     }
 }
 

@@ -8,7 +8,7 @@ use serde::de::{self, Deserializer, Visitor};
 
 use super::super::blocks::{Align, ListStyle};
 use super::super::print::{Paper, parse_font_size};
-use super::super::{Date, LanguageTag};
+use super::super::{Date, LanguageTag, Writing};
 
 /// Reads a scalar and checks it inside serde_yaml's visit of that scalar, so that a
 /// refusal carries the scalar's own line and column.
@@ -85,6 +85,32 @@ checked_value!(
         LanguageTag::parse(v).ok_or_else(|| {
             format!("invalid language tag `{v}`: expected BCP 47, such as zh-CN or zh-Hans")
         })
+    }
+);
+
+checked_value!(
+    InlineValue(bool),
+    deserialize_str,
+    "`markup` (paiban's inline syntax) or `plain` (every character literal)",
+    |v| match v {
+        "markup" => Ok(true),
+        "plain" => Ok(false),
+        other => Err(format!(
+            "unknown inline style `{other}`; expected `markup` (paiban's inline syntax) or `plain` (every character literal)"
+        )),
+    }
+);
+
+checked_value!(
+    WritingValue(Writing),
+    deserialize_str,
+    "`horizontal` or `vertical`",
+    |v| match v {
+        "horizontal" => Ok(Writing::Horizontal),
+        "vertical" => Ok(Writing::Vertical),
+        other => Err(format!(
+            "unknown writing direction `{other}`; expected `horizontal` or `vertical`"
+        )),
     }
 );
 

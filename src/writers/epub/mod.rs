@@ -11,7 +11,7 @@ pub use fonts::{EmbeddedFont, FontSource};
 use xhtml::{escape, text};
 
 use crate::diag::Diagnostic;
-use crate::model::{Date, Document, Locale};
+use crate::model::{Date, Document, Locale, Writing};
 
 pub struct EpubOptions<'a> {
     /// The layout's stylesheet (`layouts/<name>/epub.css`).
@@ -225,6 +225,11 @@ fn package_document(
     modified: &Modified,
 ) -> Result<String, Diagnostic> {
     let lang = escape(document.lang.as_str());
+    // Vertical lines are read right to left, so the pages turn the other way.
+    let direction = match document.writing {
+        Writing::Vertical => " page-progression-direction=\"rtl\"",
+        Writing::Horizontal => "",
+    };
     let mut meta = String::new();
     let _ = writeln!(
         meta,
@@ -264,6 +269,6 @@ fn package_document(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
          <package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"book-id\" xml:lang=\"{lang}\">\n\
          <metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n{meta}</metadata>\n\
-         <manifest>\n{manifest}</manifest>\n<spine>\n{spine}</spine>\n</package>\n"
+         <manifest>\n{manifest}</manifest>\n<spine{direction}>\n{spine}</spine>\n</package>\n"
     ))
 }

@@ -11,7 +11,7 @@ use std::fmt::Write;
 use crate::diag::Diagnostic;
 use crate::model::{
     Align, Block, Document, Figure, Gongwen, Heading, Id, Inline, List, ListStyle, Locale, Table,
-    Text,
+    Text, Writing,
 };
 use crate::passes::numbering::circled;
 
@@ -62,6 +62,7 @@ pub fn chapters(
         notes: Vec::new(),
         href: String::new(),
         toc: Vec::new(),
+        vertical: document.writing == Writing::Vertical,
     };
     // A 公文 closes its text (附件说明, 署名, 日期, 附注) before its first 附件, and ends
     // with its 版记.
@@ -275,6 +276,8 @@ struct Writer<'a> {
     notes: Vec<(String, String, String, String)>,
     href: String,
     toc: Vec<TocEntry>,
+    /// Whether the book is set in vertical lines (short digit runs are then set upright).
+    vertical: bool,
 }
 
 impl Writer<'_> {
@@ -545,8 +548,19 @@ impl Writer<'_> {
     }
 
     fn inlines(&mut self, out: &mut String, inlines: &[Inline]) -> Result<(), Diagnostic> {
+        let mut after_mark = false;
         for inline in inlines {
+            let marked = matches!(inline, Inline::ProperName(_) | Inline::BookTitle(_));
+            // Two names marked side by side keep a gap between their lines, as in print.
+            let mark_class = |name: &str| {
+                if after_mark {
+                    format!("{name} after-mark")
+                } else {
+                    name.to_owned()
+                }
+            };
             match inline {
+                Inline::Text(run) if self.vertical => out.push_str(&upright_digits(&run.text)?),
                 Inline::Text(run) => out.push_str(&with_breaks(&run.text)?),
                 Inline::Strong(inner) => self.wrap(out, "strong", inner)?,
                 Inline::Emphasis(inner) => self.wrap(out, "em", inner)?,
@@ -601,7 +615,39 @@ impl Writer<'_> {
                         text(words)?
                     );
                 }
+                Inline::Ruby(ruby) => {
+                    out.push_str("<ruby>");
+                    for (base, annotation) in ruby.pairs() {
+                        let _ = write!(
+                            out,
+                            "{}<rp>(</rp><rt>{}</rt><rp>)</rp>",
+                            text(&base)?,
+                            text(annotation)?
+                        );
+                    }
+                    out.push_str("</ruby>");
+                }
+                Inline::ProperName(inner) => {
+                    let _ = write!(out, "<span class=\"{}\">", mark_class("proper-name"));
+                    self.inlines(out, inner)?;
+                    out.push_str("</span>");
+                }
+                Inline::BookTitle(inner) => {
+                    let _ = write!(out, "<span class=\"{}\">", mark_class("book-title"));
+                    self.inlines(out, inner)?;
+                    out.push_str("</span>");
+                }
+                Inline::Lang(lang) => {
+                    let _ = write!(
+                        out,
+                        "<span lang=\"{tag}\" xml:lang=\"{tag}\">",
+                        tag = escape(lang.tag.as_str())
+                    );
+                    self.inlines(out, &lang.content)?;
+                    out.push_str("</span>");
+                }
             }
+            after_mark = marked;
         }
         Ok(())
     }
@@ -847,10 +893,14 @@ fn write_title_block(
         let _ = writeln!(out, "<p class=\"author\">{}</p>", text(author)?);
     }
     if let Some(date) = document.date {
+        let words = locale.date(date, false);
+        let words = match document.writing {
+            Writing::Vertical => upright_digits(&words)?,
+            Writing::Horizontal => text(&words)?,
+        };
         let _ = writeln!(
             out,
-            "<p class=\"date\"><time datetime=\"{date}\">{}</time></p>",
-            text(&locale.date(date, false))?
+            "<p class=\"date\"><time datetime=\"{date}\">{words}</time></p>"
         );
     }
     out.push_str("</header>\n");
@@ -876,6 +926,41 @@ fn page(lang: &str, title: &str, stylesheets: &[&str], body: &str) -> Result<Str
         );
     }
     let _ = write!(out, "</head>\n<body>\n{body}</body>\n</html>\n");
+    Ok(out)
+}
+
+/// Paragraph text for vertical writing: as [`with_breaks`], with each run of one or two
+/// ASCII digits (or `!`, `?`) that stands alone set upright in one em (縦中横); longer
+/// runs and Latin words stay rotated, as vertical books set them.
+fn upright_digits(content: &str) -> Result<String, Diagnostic> {
+    let chars: Vec<char> = content.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let combinable = |c: char| c.is_ascii_digit() || c == '!' || c == '?';
+        let run = chars[i..].iter().take_while(|&&c| combinable(c)).count();
+        if run == 0 {
+            let next = chars[i..]
+                .iter()
+                .position(|&c| combinable(c))
+                .map_or(chars.len(), |k| i + k);
+            out.push_str(&with_breaks(&chars[i..next].iter().collect::<String>())?);
+            i = next;
+            continue;
+        }
+        let piece: String = chars[i..i + run].iter().collect();
+        let latin = |c: Option<&char>| {
+            c.is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | ','))
+        };
+        let alone =
+            !latin(i.checked_sub(1).and_then(|k| chars.get(k))) && !latin(chars.get(i + run));
+        if run <= 2 && alone {
+            let _ = write!(out, "<span class=\"upright\">{}</span>", escape(&piece));
+        } else {
+            out.push_str(&escape(&piece));
+        }
+        i += run;
+    }
     Ok(out)
 }
 
