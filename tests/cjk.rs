@@ -421,6 +421,7 @@ fn a_vertical_book_turns_its_epub_and_says_its_pdf_stays_horizontal() {
             "out",
             "--format",
             "pdf,epub",
+            "--epub-embed-fonts",
         ],
         dir.path(),
     );
@@ -455,6 +456,24 @@ fn a_vertical_book_turns_its_epub_and_says_its_pdf_stays_horizontal() {
     );
     // Four digits lie in the line; no digit of a longer number stands upright.
     assert!(chapter.contains("「1987」"), "{chapter}");
+    // The embedded faces keep their vertical and Taiwanese forms (a `GSUB` with `vert`
+    // and `locl`), which a subset face would otherwise lose.
+    let (_, face) = files
+        .iter()
+        .find(|(name, _)| name.ends_with("NotoSerifCJKsc-Regular.otf"))
+        .expect("the embedded Song face");
+    let face = write_fonts::read::FontRef::new(face).unwrap();
+    let gsub = write_fonts::read::TableProvider::gsub(&face).expect("a GSUB");
+    let features = gsub.feature_list().unwrap();
+    let tags: Vec<String> = features
+        .feature_records()
+        .iter()
+        .map(|r| r.feature_tag().to_string())
+        .collect();
+    assert!(
+        tags.contains(&"vert".to_owned()) && tags.contains(&"locl".to_owned()),
+        "{tags:?}"
+    );
     epubcheck(&epub);
 
     // Warnings denied: nothing is written.

@@ -33,6 +33,28 @@ pub struct Image {
     pub media_type: &'static str,
 }
 
+/// The glyph forms the book's embedded faces must keep: those of every language its
+/// text is in, and vertical ones for a vertical book.
+fn wanted_forms(document: &Document) -> fonts::Forms {
+    let mut languages: std::collections::BTreeSet<_> =
+        fonts::Forms::language_system(&document.lang)
+            .into_iter()
+            .collect();
+    for block in document.walk() {
+        for text in crate::model::own_texts(block) {
+            crate::model::visit(&text.0, &mut |inline| {
+                if let crate::model::Inline::Lang(lang) = inline {
+                    languages.extend(fonts::Forms::language_system(&lang.tag));
+                }
+            });
+        }
+    }
+    fonts::Forms {
+        languages,
+        vertical: document.writing == Writing::Vertical,
+    }
+}
+
 /// Writes the whole book as EPUB bytes.
 pub fn write(document: &Document, options: &EpubOptions) -> Result<Vec<u8>, Diagnostic> {
     let mut sheets = Vec::new();
@@ -74,7 +96,7 @@ pub fn write(document: &Document, options: &EpubOptions) -> Result<Vec<u8>, Diag
     let fonts = options
         .fonts
         .iter()
-        .map(|source| fonts::embed(source, &used))
+        .map(|source| fonts::embed(source, &used, &wanted_forms(document)))
         .collect::<Result<Vec<EmbeddedFont>, Diagnostic>>()?;
 
     let mut package = Manifest::default();
