@@ -8,6 +8,9 @@
 //! - [`engine`]: the typst `World`, fonts, compilation and PDF export;
 //! - [`pipeline`]: the stages strung together, as the command line uses them.
 
+// The JSON Schema (model/schema.rs) is one `json!` literal, deeper than the default allows.
+#![recursion_limit = "256"]
+
 pub mod diag;
 pub mod engine;
 pub mod model;

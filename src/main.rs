@@ -257,7 +257,11 @@ enum Command {
         encoding: EncodingArg,
     },
     /// Print the JSON Schema of the content format, for editors.
-    Schema,
+    Schema {
+        /// The schema of an included file (a chapter of a book) instead.
+        #[arg(long)]
+        part: bool,
+    },
     /// List the font faces a build would use, and where they were found.
     Fonts {
         #[command(flatten)]
@@ -502,8 +506,12 @@ fn run(command: Command) -> Result<(), Failed> {
             }
             Ok(())
         }
-        Command::Schema => {
-            let schema = paiban::model::schema::content_schema();
+        Command::Schema { part } => {
+            let schema = if part {
+                paiban::model::schema::part_schema()
+            } else {
+                paiban::model::schema::content_schema()
+            };
             println!(
                 "{}",
                 serde_json::to_string_pretty(&schema).expect("a schema is JSON")
@@ -536,10 +544,13 @@ fn check(
     fonts: &FontArgs,
 ) -> Result<(), Failed> {
     let builder = fonts.builder(project(fonts.root.as_deref(), &files[0])?);
-    let files: Vec<PathBuf> = pipeline::content_files(files, Path::new(""))?
+    let mut files: Vec<PathBuf> = pipeline::content_files(files, Path::new(""))?
         .into_iter()
         .map(|(content, _)| content)
         .collect();
+    let parts = pipeline::parts_among(&files, &builder.project.root);
+    files.retain(|file| !parts.contains(file));
+    report_parts(&parts);
     let mut failed = Vec::new();
     for file in &files {
         let diagnostics = if fix {
@@ -599,6 +610,20 @@ fn summarise(
     ))
 }
 
+/// Says once which files were left out as parts of a book (its own build checks them).
+fn report_parts(parts: &[PathBuf]) {
+    if parts.is_empty() {
+        return;
+    }
+    let names: Vec<String> = parts.iter().map(|p| p.display().to_string()).collect();
+    eprintln!(
+        "{} left out, as another document includes {}: {}",
+        count(parts.len(), "file"),
+        if parts.len() == 1 { "it" } else { "them" },
+        names.join(", ")
+    );
+}
+
 /// "1 error", "2 errors".
 fn count(n: usize, noun: &str) -> String {
     if n == 1 {
@@ -618,6 +643,8 @@ fn build(
 ) -> Result<(), Failed> {
     let output = &out.output;
     let mut jobs = pipeline::collect_jobs(inputs, output)?;
+    let parts = pipeline::leave_out_parts(&mut jobs, &builder.project.root);
+    report_parts(&parts);
     pipeline::refuse_outputs_over_inputs(&jobs, out.formats())?;
     let total = jobs.len();
     if let Some((k, n)) = batch.shard {

@@ -9,8 +9,13 @@ use common::project_root;
 use serde_json::Value;
 
 fn schema() -> Value {
+    schema_of(&[])
+}
+
+fn schema_of(args: &[&str]) -> Value {
     let output = Command::new(env!("CARGO_BIN_EXE_paiban"))
         .arg("schema")
+        .args(args)
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(0));
@@ -70,6 +75,46 @@ fn every_content_file_validates_and_mistakes_do_not() {
         );
         assert!(
             paiban::model::load_str(wrong, "x.yaml").is_err(),
+            "the loader takes {wrong:?}"
+        );
+    }
+}
+
+#[test]
+fn chapter_files_validate_against_the_part_schema() {
+    let validator = jsonschema::draft202012::new(&schema_of(&["--part"])).unwrap();
+    let mut chapters: Vec<_> = std::fs::read_dir(project_root().join("content/book"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    chapters.sort();
+    assert!(chapters.len() >= 5, "{chapters:?}");
+    for chapter in chapters {
+        let text = std::fs::read_to_string(&chapter).unwrap();
+        paiban::model::load_part(&text, "c.yaml", 1, true).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&as_json(&text))
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", chapter.display());
+    }
+    for good in ["- 甲。\n- include: b.yaml\n", "body:\n  - 甲。\n"] {
+        assert!(validator.is_valid(&as_json(good)), "{good:?}");
+        assert!(paiban::model::load_part(good, "c.yaml", 1, false).is_ok());
+    }
+    for wrong in [
+        "title: t\nbody: [a]\n",
+        "- {include: a.yaml, level: 2}\n",
+        "body:\n  - 甲。\nlayout: whitepaper\n",
+    ] {
+        assert!(
+            !validator.is_valid(&as_json(wrong)),
+            "the schema takes {wrong:?}"
+        );
+        assert!(
+            paiban::model::load_part(wrong, "c.yaml", 1, false).is_err(),
             "the loader takes {wrong:?}"
         );
     }

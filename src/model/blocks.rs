@@ -21,6 +21,17 @@ pub enum Block {
     /// The start of an appendix (附录A, 附件1): a heading above level 1, below which
     /// heading numbers start again.
     Appendix(Appendix),
+    /// Another content file's blocks, in its place (`include: chapters/02.yaml`): the
+    /// loader reads it; the pipeline puts the file's blocks here before anything else
+    /// looks at the body, so no pass or writer ever sees one.
+    Include(Include),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Include {
+    /// As written: relative to the including file.
+    pub path: String,
+    pub origin: super::inline::Origin,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -11,15 +11,17 @@ pub mod source;
 mod walk;
 
 pub use blocks::{
-    Align, Appendix, Block, Cell, Column, Counter, Figure, Heading, List, ListStyle, Quote,
-    Sidebar, Table, Verse,
+    Align, Appendix, Block, Cell, Column, Counter, Figure, Heading, Include, List, ListStyle,
+    Quote, Sidebar, Table, Verse,
 };
 pub use gongwen::Gongwen;
 pub use inline::{
     Id, Inline, Lang, Link, Note, Origin, Ref, Ruby, Run, Target, TargetKind, Text, visit,
     visit_mut,
 };
-pub use load::{MAX_NUMBER, decode_utf8, line_column_after, load_file, load_str, read_utf8};
+pub use load::{
+    MAX_NUMBER, Part, decode_utf8, line_column_after, load_file, load_part, load_str, read_utf8,
+};
 pub use locale::Locale;
 pub use print::{Paper, PrintSettings};
 pub use source::{SourceMap, SourceText, TextPath};
@@ -61,6 +63,9 @@ pub struct Document {
     pub markup: bool,
     /// The direction of the lines: vertical in the EPUB if asked (`writing: vertical`).
     pub writing: Writing,
+    /// The files the body includes (`include:`), in the order they were first met; the
+    /// texts of `parts[n - 1]` carry `TextPath::file` n. Empty for a one-file document.
+    pub parts: Vec<std::path::PathBuf>,
     pub body: Vec<Block>,
     /// What the loader noticed without refusing the file (inline markup that does not
     /// close), for `check` to report at its place.

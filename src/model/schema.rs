@@ -5,6 +5,29 @@
 
 use serde_json::{Value, json};
 
+/// The schema of a file another content file includes: a list of blocks, or a mapping
+/// with `body` alone (`paiban schema --part`).
+pub fn part_schema() -> Value {
+    let mut schema = content_schema();
+    let defs = schema["$defs"].take();
+    json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "https://paiban.invalid/schema/part.json",
+        "title": "paiban included file",
+        "description": "Blocks that a content file includes in place of an `include:` block (a chapter of a book).",
+        "oneOf": [
+            {"$ref": "#/$defs/blocks"},
+            {
+                "type": "object",
+                "required": ["body"],
+                "additionalProperties": false,
+                "properties": {"body": {"$ref": "#/$defs/blocks"}},
+            },
+        ],
+        "$defs": defs,
+    })
+}
+
 /// The schema of a content file.
 pub fn content_schema() -> Value {
     let text = json!({"$ref": "#/$defs/text"});
@@ -45,6 +68,12 @@ pub fn content_schema() -> Value {
             "additionalProperties": false,
         })
     };
+    let include = block_kind(
+        "include",
+        json!({"type": "string", "description": "A file of blocks (a chapter), relative to this file, inside the project; among the body's blocks only."}),
+        json!({}),
+        &[],
+    );
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": "https://paiban.invalid/schema/content.json",
@@ -181,6 +210,7 @@ pub fn content_schema() -> Value {
                     block_kind("divider", nothing.clone(), json!({}), &[]),
                     block_kind("pagebreak", nothing, json!({}), &[]),
                     block_kind("appendix", text, json!({"id": id}), &[]),
+                    include,
                 ],
             },
         },

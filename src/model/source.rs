@@ -21,28 +21,41 @@ pub enum PathSegment {
     Index(usize),
 }
 
-/// Where a rendered text lives in the content, such as `body[3].heading`.
+/// Where a rendered text lives in the content, such as `body[3].heading`: in which file
+/// of the document (0 for the content file itself, then its included files in the order
+/// [`Document::parts`](super::Document::parts) lists them), and where in that file.
 /// A lone `author` string counts as `author[0]`, as the model makes it a list of one.
 #[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct TextPath(pub Vec<PathSegment>);
+pub struct TextPath {
+    pub file: u32,
+    pub segments: Vec<PathSegment>,
+}
 
 impl TextPath {
+    /// The root of file `file` of the document.
+    pub fn in_file(file: u32) -> Self {
+        Self {
+            file,
+            segments: Vec::new(),
+        }
+    }
+
     pub fn key(&self, key: &str) -> Self {
         let mut path = self.clone();
-        path.0.push(PathSegment::Key(key.to_owned()));
+        path.segments.push(PathSegment::Key(key.to_owned()));
         path
     }
 
     pub fn index(&self, index: usize) -> Self {
         let mut path = self.clone();
-        path.0.push(PathSegment::Index(index));
+        path.segments.push(PathSegment::Index(index));
         path
     }
 }
 
 impl fmt::Display for TextPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, segment) in self.0.iter().enumerate() {
+        for (i, segment) in self.segments.iter().enumerate() {
             match segment {
                 PathSegment::Key(key) if i == 0 => write!(f, "{key}")?,
                 PathSegment::Key(key) => write!(f, ".{key}")?,
@@ -115,7 +128,8 @@ pub struct SourceMap {
     pub texts: Vec<SourceText>,
     /// Byte offset of the `layout` value, if the file names one.
     pub layout_at: Option<usize>,
-    by_path: HashMap<TextPath, usize>,
+    /// By the path inside the file: a map knows one file, whichever its number.
+    by_path: HashMap<Vec<PathSegment>, usize>,
     line_starts: Vec<usize>,
     text: String,
 }
@@ -153,7 +167,7 @@ impl SourceMap {
         let by_path = texts
             .iter()
             .enumerate()
-            .map(|(i, t)| (t.path.clone(), i))
+            .map(|(i, t)| (t.path.segments.clone(), i))
             .collect();
         Ok(Self {
             texts,
@@ -165,7 +179,7 @@ impl SourceMap {
     }
 
     pub fn get(&self, path: &TextPath) -> Option<&SourceText> {
-        self.by_path.get(path).map(|&i| &self.texts[i])
+        self.by_path.get(&path.segments).map(|&i| &self.texts[i])
     }
 
     /// The line and column of character `index` of the scalar at `path`, if known.
@@ -293,6 +307,10 @@ fn collect_rendered(
                 (None, _) => {}
             }
         }
+    }
+    // An included file may be a list of blocks alone.
+    if let Node::Sequence(_) = root {
+        collect(root, TextPath::default(), text, char_offsets, out);
     }
     layout_at
 }

@@ -222,7 +222,7 @@ pub fn own_texts(block: &Block) -> Vec<&Text> {
             .chain(table.rows.iter().flatten().map(|cell| &cell.text))
             .collect(),
         Block::Figure(figure) => figure.caption.iter().collect(),
-        Block::List(_) | Block::Divider | Block::PageBreak => Vec::new(),
+        Block::List(_) | Block::Divider | Block::PageBreak | Block::Include(_) => Vec::new(),
     }
 }
 
@@ -271,7 +271,7 @@ pub fn for_each_text_mut(blocks: &mut [Block], f: &mut impl FnMut(&mut Text)) {
                     for_each_text_mut(item, f);
                 }
             }
-            Block::Divider | Block::PageBreak => {}
+            Block::Divider | Block::PageBreak | Block::Include(_) => {}
         }
     }
 }

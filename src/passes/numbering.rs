@@ -217,7 +217,7 @@ fn number_blocks(blocks: &mut [Block], state: &mut State, depth: usize) {
                     number_notes(&mut text.0, state);
                 }
             }
-            Block::Divider | Block::PageBreak => {}
+            Block::Divider | Block::PageBreak | Block::Include(_) => {}
         }
     }
 }

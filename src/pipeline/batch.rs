@@ -176,6 +176,41 @@ pub fn collect_jobs(inputs: &[PathBuf], out_root: &Path) -> Result<Vec<Job>, Fai
     Ok(jobs)
 }
 
+/// The files among `files` that another of them includes, directly or not: chapters of a
+/// book, not documents of their own. Only a file that mentions `include` is read as a
+/// book, so a batch without books pays a substring search per file.
+pub fn parts_among(files: &[PathBuf], project_root: &Path) -> Vec<PathBuf> {
+    let mut included = std::collections::HashSet::new();
+    for file in files {
+        let mentions =
+            std::fs::read(file).is_ok_and(|bytes| bytes.windows(8).any(|w| w == b"include:"));
+        if mentions {
+            included.extend(
+                super::includes::included_files(file, project_root)
+                    .iter()
+                    .filter_map(|part| std::fs::canonicalize(part).ok()),
+            );
+        }
+    }
+    files
+        .iter()
+        .filter(|file| std::fs::canonicalize(file).is_ok_and(|real| included.contains(&real)))
+        .cloned()
+        .collect()
+}
+
+/// Leaves out of `jobs` those whose content another job's includes; returns their content.
+pub fn leave_out_parts(jobs: &mut Vec<Job>, project_root: &Path) -> Vec<PathBuf> {
+    let files: Vec<PathBuf> = jobs.iter().map(|job| job.content.clone()).collect();
+    let parts = parts_among(&files, project_root);
+    jobs.retain(|job| !parts.contains(&job.content));
+    parts
+}
+
+/// What one build made: the PDF's pages and warnings (if it made a PDF), and the files
+/// it read besides the content.
+type Made = (Option<usize>, Vec<Diagnostic>, Vec<PathBuf>);
+
 /// Whether two jobs name one content file, however spelled.
 fn same_content(a: &Job, b: &Job) -> bool {
     a.content == b.content || same_file(&a.content, &b.content)
@@ -272,13 +307,15 @@ impl Builder {
         }
         let built = self
             .build_formats(job, options)
-            .and_then(|(pages, warnings)| Ok((pages, warnings, self.preflight(job, options)?)));
+            .and_then(|(pages, warnings, inputs)| {
+                Ok((pages, warnings, inputs, self.preflight(job, options)?))
+            });
         match built {
-            Ok((pages, mut warnings, (preflight, more))) => {
+            Ok((pages, mut warnings, inputs, (preflight, more))) => {
                 warnings.extend(more);
                 if let (Some(cache), Some(key)) = (cache, &key) {
                     // A cache that cannot be written only costs a rebuild next time.
-                    let _ = cache.record(key, &outputs);
+                    let _ = cache.record(key, &outputs, &inputs);
                 }
                 Outcome::Built {
                     outputs,
@@ -328,12 +365,10 @@ impl Builder {
     }
 
     /// Loads the content once and builds every format; a failure in any writes none.
-    fn build_formats(
-        &self,
-        job: &Job,
-        options: &BatchOptions,
-    ) -> Result<(Option<usize>, Vec<Diagnostic>), Failure> {
+    /// The pages and warnings of the PDF, and the files the build read besides the content.
+    fn build_formats(&self, job: &Job, options: &BatchOptions) -> Result<Made, Failure> {
         let document = load(&job.content, &self.project)?;
+        let inputs = super::inputs(&document, &self.project.root);
         let written = self.write_formats(
             document,
             &job.content,
@@ -343,8 +378,8 @@ impl Builder {
             None,
         )?;
         Ok(match written.pdf {
-            Some(built) => (Some(built.pages), built.warnings),
-            None => (None, Vec::new()),
+            Some(built) => (Some(built.pages), built.warnings, inputs),
+            None => (None, Vec::new(), inputs),
         })
     }
 }

@@ -7,7 +7,10 @@
 //! hits. Inputs hashed: the content file's bytes; every file under `layouts/` and in the
 //! font folders (its path inside its folder and its bytes); the build and print options
 //! and `SOURCE_DATE_EPOCH`; and paiban itself (its version and the bytes of the
-//! executable). Outputs are stamped by their bytes too.
+//! executable). Outputs are stamped by their bytes too, and so are the other files the
+//! build read (the chapters the content includes, its images), recorded as the build
+//! found them: which files those are follows from the content and from them, so while
+//! none has changed the list has not either.
 //!
 //! Hashing 100 MB of fonts on every run would be slow, so the cache folder keeps a memo
 //! from each file's stat (size, time, inode) to its hash: a warm run only stats files,
@@ -28,7 +31,7 @@ use super::Builder;
 use super::batch::{BatchOptions, Job};
 use crate::diag::{Diagnostic, Failure};
 
-const ENTRY_HEADER: &str = "paiban-cache 3";
+const ENTRY_HEADER: &str = "paiban-cache 4";
 const MEMO_HEADER: &str = "paiban-file-hashes 1";
 
 pub struct Cache {
@@ -46,6 +49,8 @@ pub struct Key {
     entry: PathBuf,
     /// The outputs by their place in the project, however the command line spelled them.
     places: Vec<String>,
+    /// The project's folder, which places are relative to.
+    root: PathBuf,
 }
 
 impl Cache {
@@ -93,6 +98,7 @@ impl Cache {
                 .iter()
                 .map(|output| place(output, root))
                 .collect(),
+            root: std::fs::canonicalize(root).unwrap_or_else(|_| root.clone()),
         })
     }
 
@@ -107,14 +113,24 @@ impl Cache {
         {
             return false;
         }
-        let recorded: Vec<(&str, &str)> = lines
-            .filter_map(|line| {
-                let (hash, path) = line.strip_prefix("output ")?.split_once(' ')?;
-                Some((path, hash))
-            })
-            .collect();
+        let lines: Vec<&str> = lines.collect();
+        let recorded_as = |kind: &str| -> Vec<(&str, &str)> {
+            lines
+                .iter()
+                .filter_map(|line| {
+                    let (hash, path) = line.strip_prefix(kind)?.split_once(' ')?;
+                    Some((path, hash))
+                })
+                .collect()
+        };
+        let recorded = recorded_as("output ");
         let mut memo = self.memo.lock().expect("not poisoned");
-        recorded.len() == outputs.len()
+        let inputs_unchanged = recorded_as("input ").iter().all(|(place, hash)| {
+            memo.hash(&key.root.join(place))
+                .is_some_and(|now| format!("{now:032x}") == *hash)
+        });
+        inputs_unchanged
+            && recorded.len() == outputs.len()
             && outputs.len() == key.places.len()
             && outputs.iter().zip(&recorded).zip(&key.places).all(
                 |((output, (path, hash)), place)| {
@@ -126,10 +142,22 @@ impl Cache {
             )
     }
 
-    /// Records that `outputs` were built from the inputs of `key`.
-    pub fn record(&self, key: &Key, outputs: &[PathBuf]) -> Result<(), Failure> {
+    /// Records that `outputs` were built from the inputs of `key` and the other files
+    /// the build read, `inputs`.
+    pub fn record(
+        &self,
+        key: &Key,
+        outputs: &[PathBuf],
+        inputs: &[PathBuf],
+    ) -> Result<(), Failure> {
         let mut entry = format!("{ENTRY_HEADER}\nkey {:032x}\n", key.hash);
         let mut memo = self.memo.lock().expect("not poisoned");
+        for input in inputs {
+            let hash = memo.hash(input).ok_or_else(|| {
+                Diagnostic::error(input.display().to_string(), "cannot read the input")
+            })?;
+            entry.push_str(&format!("input {hash:032x} {}\n", place(input, &key.root)));
+        }
         for (output, place) in outputs.iter().zip(&key.places) {
             let hash = memo.hash(output).ok_or_else(|| {
                 Diagnostic::error(output.display().to_string(), "cannot read the output")

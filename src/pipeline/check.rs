@@ -12,6 +12,7 @@ use std::ops::Range;
 use std::path::Path;
 
 use super::Builder;
+use super::includes::Overrides;
 use crate::diag::{Diagnostic, Failure};
 use crate::model::{self, Document, Origin, Piece, SourceMap, TextPath, Unit, gongwen};
 use crate::passes::{control, coverage, lint};
@@ -25,13 +26,30 @@ pub struct Fixed {
     pub remaining: Vec<Diagnostic>,
 }
 
-/// A loaded content file and where its texts are written.
-struct Located {
+/// One file of a document as read: the content file, or a file it includes.
+struct SourceFile {
     name: String,
     /// The file's text, as read.
     text: String,
-    document: Document,
     map: Option<SourceMap>,
+}
+
+impl SourceFile {
+    fn new(name: String, text: String) -> Self {
+        Self {
+            map: SourceMap::parse(&text).ok(),
+            name,
+            text,
+        }
+    }
+}
+
+/// A loaded document and where its texts are written.
+struct Located {
+    /// The content file, then the files it includes (`document.parts`), so that a text's
+    /// `TextPath::file` is its file's index.
+    files: Vec<SourceFile>,
+    document: Document,
     /// Errors of the numbering pass: references to unknown ids, ids declared twice.
     references: Vec<Diagnostic>,
     /// Errors of the figures' images: missing, outside the project, not an image.
@@ -104,25 +122,44 @@ impl<'a> Joined<'a> {
 impl Located {
     fn read(path: &Path, builder: &Builder) -> Result<Self, Failure> {
         let text = model::read_utf8(path, "content files")?;
-        Self::parse(&text, &path.display().to_string(), builder)
+        Self::parse(
+            &text,
+            &path.display().to_string(),
+            builder,
+            &Overrides::new(),
+        )
     }
 
-    fn parse(text: &str, name: &str, builder: &Builder) -> Result<Self, Failure> {
+    /// The document whose content file `name` holds `text`; its included files as
+    /// `overrides` has them, else as read.
+    fn parse(
+        text: &str,
+        name: &str,
+        builder: &Builder,
+        overrides: &Overrides,
+    ) -> Result<Self, Failure> {
         let mut document = model::load_str(text, name)?;
+        let content = Path::new(name);
+        super::includes::assemble(&mut document, content, &builder.project.root, overrides)?;
         let style = builder
             .project
             .check_layout(&document.layout, name)
             .map_err(|d| super::at_layout_key(text, d))?;
         let problems = crate::passes::numbering::number_with(&mut document, style);
+        let mut files = vec![SourceFile::new(name.to_owned(), text.to_owned())];
+        for part in &document.parts {
+            let text = match overrides.get(part) {
+                Some(text) => text.clone(),
+                None => std::fs::read_to_string(part).unwrap_or_default(),
+            };
+            files.push(SourceFile::new(part.display().to_string(), text));
+        }
         let mut located = Self {
-            name: name.to_owned(),
-            text: text.to_owned(),
+            files,
             document,
-            map: SourceMap::parse(text).ok(),
             references: Vec::new(),
             figures: Vec::new(),
         };
-        let content = Path::new(name);
         let images = super::resources::resolve_figures(
             &mut located.document,
             content,
@@ -138,15 +175,31 @@ impl Located {
     /// An already loaded document with its source read again, to say where its texts
     /// are; only failures need that.
     fn reread(document: &Document, content: &Path) -> Self {
-        let text = std::fs::read_to_string(content).unwrap_or_default();
+        let files = std::iter::once(content)
+            .chain(document.parts.iter().map(|p| p.as_path()))
+            .map(|file| {
+                let text = std::fs::read_to_string(file).unwrap_or_default();
+                SourceFile::new(file.display().to_string(), text)
+            })
+            .collect();
         Self {
-            name: content.display().to_string(),
-            map: SourceMap::parse(&text).ok(),
-            text,
+            files,
             document: document.clone(),
             references: Vec::new(),
             figures: Vec::new(),
         }
+    }
+
+    /// The content file's name, for what is not about one text.
+    fn name(&self) -> &str {
+        &self.files[0].name
+    }
+
+    /// The file a text written at `origin` is in.
+    fn file_of(&self, origin: &Origin) -> &SourceFile {
+        self.files
+            .get(origin.path.file as usize)
+            .unwrap_or(&self.files[0])
     }
 
     /// Errors at the places of `problems`.
@@ -154,7 +207,7 @@ impl Located {
         problems
             .into_iter()
             .map(|(origin, message)| {
-                let diagnostic = Diagnostic::error(&self.name, message).with_code("content");
+                let diagnostic = Diagnostic::error(self.name(), message).with_code("content");
                 self.at_origin(diagnostic, &origin, 0)
             })
             .collect()
@@ -170,7 +223,7 @@ impl Located {
                     let diagnostic = Diagnostic {
                         severity,
                         ..Diagnostic::warning(
-                            &self.name,
+                            self.name(),
                             format!("the figure `{}` has no alt text: readers who cannot see it learn nothing of it", figure.path),
                         )
                     }
@@ -186,7 +239,7 @@ impl Located {
     /// The byte offset in the file of character `i` of a run written at `origin`, if the
     /// second parser read that character there too.
     fn offset(&self, origin: &Origin, i: usize, expected: Option<char>) -> Option<usize> {
-        let source = self.map.as_ref()?.get(&origin.path)?;
+        let source = self.file_of(origin).map.as_ref()?.get(&origin.path)?;
         let index = origin.index(i);
         if let Some(expected) = expected
             && source.value.chars().nth(index) != Some(expected)
@@ -214,7 +267,12 @@ impl Located {
         i: usize,
         expected: Option<char>,
     ) -> Diagnostic {
-        match (self.offset(origin, i, expected), &self.map) {
+        let file = self.file_of(origin);
+        let diagnostic = Diagnostic {
+            file: file.name.clone(),
+            ..diagnostic
+        };
+        match (self.offset(origin, i, expected), &file.map) {
             (Some(offset), Some(map)) => {
                 let (line, column) = map.line_column(offset);
                 diagnostic.at(line, column)
@@ -229,7 +287,11 @@ impl Located {
     /// The bytes of the file that characters `chars` of `piece` were written as, if they
     /// are one stretch of one scalar.
     fn byte_range(&self, piece: &Piece, chars: Range<usize>) -> Option<Range<usize>> {
-        let source = self.map.as_ref()?.get(&piece.origin.path)?;
+        let source = self
+            .file_of(&piece.origin)
+            .map
+            .as_ref()?
+            .get(&piece.origin.path)?;
         let first = piece.origin.index(chars.start);
         let last = piece.origin.index(chars.end.checked_sub(1)?);
         // Escapes or markup between them: not one stretch the fix may replace.
@@ -258,13 +320,17 @@ impl Located {
                 Joined::by_rules(unit, lint::Rules::for_language(&self.document.lang))
             {
                 for finding in lint::lint(&joined.text, rules) {
-                    let mut diagnostic = Diagnostic::warning(&self.name, finding.message)
+                    let mut diagnostic = Diagnostic::warning(self.name(), finding.message)
                         .with_code(finding.rule.name())
                         .with_suggestion(finding.replacement);
-                    let bytes = joined
-                        .within_one_piece(&finding.mark)
-                        .and_then(|(piece, chars)| self.byte_range(piece, chars));
-                    if bytes.is_some_and(|bytes| self.text[bytes].contains(['\n', '\r'])) {
+                    let folded =
+                        joined
+                            .within_one_piece(&finding.mark)
+                            .and_then(|(piece, chars)| {
+                                let bytes = self.byte_range(piece, chars)?;
+                                Some(self.file_of(&piece.origin).text[bytes].contains(['\n', '\r']))
+                            });
+                    if folded == Some(true) {
                         diagnostic = diagnostic.with_hint(
                         "the space is a line break that YAML folded: join the lines, or write the text as a literal block (|); --fix leaves it",
                     );
@@ -289,11 +355,14 @@ impl Located {
         }
         out.extend(self.gongwen_findings());
         if self.document.writing == model::Writing::Vertical {
-            out.push(super::vertical_pdf_warning(&self.name, &self.text));
+            out.push(super::vertical_pdf_warning(
+                self.name(),
+                &self.files[0].text,
+            ));
         }
         for (origin, message) in &self.document.warnings {
             let diagnostic =
-                Diagnostic::warning(&self.name, message.clone()).with_code("inline-syntax");
+                Diagnostic::warning(self.name(), message.clone()).with_code("inline-syntax");
             out.push(self.at_origin(diagnostic, origin, 0));
         }
         out
@@ -310,7 +379,7 @@ impl Located {
         if let Some(number) = &gongwen.number {
             for (index, message, suggestion) in gongwen::number_findings(&number.text) {
                 let mut diagnostic =
-                    Diagnostic::warning(&self.name, message).with_code("document-number");
+                    Diagnostic::warning(self.name(), message).with_code("document-number");
                 if !suggestion.is_empty() {
                     diagnostic = diagnostic.with_suggestion(suggestion);
                 }
@@ -322,7 +391,7 @@ impl Located {
             // A half-width colon is the punctuation lint's.
             if !text.ends_with(['：', ':']) {
                 let diagnostic = Diagnostic::warning(
-                    &self.name,
+                    self.name(),
                     "a 主送机关 ends with a full-width colon (各区县档案局，市直各单位：)",
                 )
                 .with_code("addressee-colon")
@@ -338,19 +407,20 @@ impl Located {
     /// follows an unquoted text on the same line and is not followed by a space, as in
     /// `- 第 #1 号` (a comment written on purpose is `# note`).
     fn cut_by_comment(&self, path: &TextPath) -> Option<Diagnostic> {
-        let source = self.map.as_ref()?.get(path)?;
+        let file = self.files.get(path.file as usize)?;
+        let source = file.map.as_ref()?.get(path)?;
         let at = source.comment_after?;
-        let comment = self.text[at..].lines().next().unwrap_or("");
+        let comment = file.text[at..].lines().next().unwrap_or("");
         let after_hash = comment[1..].chars().next()?;
         if after_hash.is_whitespace() {
             return None;
         }
-        let (line, column) = self.map.as_ref()?.line_column(at);
+        let (line, column) = file.map.as_ref()?.line_column(at);
         let chars: Vec<char> = source.value.chars().collect();
         let ending: String = chars[chars.len().saturating_sub(12)..].iter().collect();
         Some(
             Diagnostic::warning(
-                &self.name,
+                &file.name,
                 format!(
                     "`{comment}` is a YAML comment, not part of the text (a `#` after a space starts one), so the text ends at `{ending}`"
                 ),
@@ -367,7 +437,7 @@ impl Located {
         for piece in self.document.units().iter().flat_map(|unit| &unit.pieces) {
             for (index, c) in control::forbidden(piece.text) {
                 let diagnostic = Diagnostic::error(
-                    &self.name,
+                    self.name(),
                     format!(
                         "control character {} in the text: no output can print it",
                         control::describe(c)
@@ -387,7 +457,7 @@ impl Located {
         for piece in self.document.units().iter().flat_map(|unit| &unit.pieces) {
             for (index, c) in coverage::missing(piece.text, &mut *covers) {
                 let diagnostic = Diagnostic::error(
-                    &self.name,
+                    self.name(),
                     format!(
                         "U+{:04X} `{c}` is in none of the available fonts; it would print as an empty box",
                         c as u32
@@ -510,7 +580,7 @@ impl Builder {
         }
         let located = Located::reread(document, content);
         let diagnostic = Diagnostic::error(
-            &located.name,
+            located.name(),
             format!(
                 "PDF/A ({}) records the date the document was made, and this one has none",
                 self.pdf_standards.join(", ")
@@ -551,9 +621,8 @@ impl Builder {
     /// is kept; a text whose fix would not read back is left as it was and reported. A
     /// symbolic link is written through to the file it names.
     pub fn fix(&self, content: &Path) -> Result<Fixed, Failure> {
-        let name = content.display().to_string();
         let mut located = Located::read(content, self)?;
-        let original = located.text.clone();
+        let original: Vec<String> = located.files.iter().map(|f| f.text.clone()).collect();
         let mut fixed = 0;
         let mut refused = Vec::new();
         // One pass fixes what the lint reports; a second catches what a fix revealed.
@@ -564,13 +633,18 @@ impl Builder {
                 break;
             }
             fixed += pass.fixed;
-            located = Located::parse(&pass.text, &name, self)?;
+            located = self.reparse(&located, &pass.texts)?;
         }
-        let text = &located.text;
-        if *text != original {
-            let target = std::fs::canonicalize(content).unwrap_or_else(|_| content.to_path_buf());
+        // Each file of the book that changed, in place: a chapter's finding is fixed in
+        // the chapter.
+        for (file, before) in located.files.iter().zip(&original) {
+            if file.text == *before {
+                continue;
+            }
+            let path = Path::new(&file.name);
+            let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
             let permissions = std::fs::metadata(&target).map(|m| m.permissions()).ok();
-            super::write_atomically(&target, text.as_bytes())?;
+            super::write_atomically(&target, file.text.as_bytes())?;
             if let Some(permissions) = permissions {
                 let _ = std::fs::set_permissions(&target, permissions);
             }
@@ -580,18 +654,26 @@ impl Builder {
         Ok(Fixed { fixed, remaining })
     }
 
-    /// One round of fixes over the source of `located`.
+    /// `located`'s document read again with its files' texts replaced by `texts`.
+    fn reparse(&self, located: &Located, texts: &[String]) -> Result<Located, Failure> {
+        let overrides: Overrides = located
+            .document
+            .parts
+            .iter()
+            .cloned()
+            .zip(texts[1..].iter().cloned())
+            .collect();
+        Located::parse(&texts[0], located.name(), self, &overrides)
+    }
+
+    /// One round of fixes over the sources of `located`.
     fn fix_pass(&self, located: &Located) -> FixPass {
-        let text = located.text.as_str();
         let mut pass = FixPass {
-            text: text.to_owned(),
+            texts: located.files.iter().map(|f| f.text.clone()).collect(),
             fixed: 0,
             refused: Vec::new(),
         };
-        if located.map.is_none() {
-            return pass;
-        }
-        // Per scalar: its edits in the file and what its characters become.
+        // Per scalar: its edits in its file and what its characters become.
         let mut planned: HashMap<TextPath, (Vec<Edit>, Vec<Change>)> = HashMap::new();
         for unit in &located.document.units() {
             for (rules, joined) in
@@ -601,6 +683,7 @@ impl Builder {
                     let Some((piece, mut chars)) = joined.within_one_piece(&finding.chars) else {
                         continue;
                     };
+                    let text = located.file_of(&piece.origin).text.as_str();
                     let Some(mut bytes) = located.byte_range(piece, chars.clone()) else {
                         continue;
                     };
@@ -637,55 +720,79 @@ impl Builder {
             .into_iter()
             .map(|(path, (edits, changes))| (path, edits, changes))
             .collect();
-        planned.sort_by_key(|(_, edits, _)| std::cmp::Reverse(edits[0].0.start));
-        // All at once, which is right almost always. A text written once and used twice
-        // (an anchor and its alias) plans the same edit for both: make it once.
-        let mut all: Vec<Edit> = planned.iter().flat_map(|(_, e, _)| e.clone()).collect();
-        all.sort_by(|(a, x), (b, y)| (a.start, a.end, x).cmp(&(b.start, b.end, y)));
-        all.dedup();
-        let expected: Vec<(&TextPath, &[Change])> = planned
-            .iter()
-            .map(|(path, _, changes)| (path, changes.as_slice()))
-            .collect();
-        if let Some(rewritten) = rewrite(text, &mut all)
-            && self.reads_back(located, &rewritten, &expected)
-        {
-            pass.fixed = all.len();
-            pass.text = rewritten;
-            return pass;
-        }
-        // Else scalar by scalar, from the end of the file so earlier offsets stay valid.
+        // By file, and within a file from its end, so that earlier offsets stay valid.
+        planned.sort_by_key(|(path, edits, _)| (path.file, std::cmp::Reverse(edits[0].0.start)));
         let mut accepted: Vec<(&TextPath, &[Change])> = Vec::new();
-        for (path, edits, changes) in &planned {
-            let mut edits = edits.clone();
+        for file in 0..located.files.len() {
+            let mine: Vec<&(TextPath, Vec<Edit>, Vec<Change>)> = planned
+                .iter()
+                .filter(|(path, _, _)| path.file as usize == file)
+                .collect();
+            if mine.is_empty() {
+                continue;
+            }
+            // All at once, which is right almost always. A text written once and used
+            // twice (an anchor and its alias) plans the same edit for both: make it once.
+            let mut all: Vec<Edit> = mine.iter().flat_map(|(_, e, _)| e.clone()).collect();
+            all.sort_by(|(a, x), (b, y)| (a.start, a.end, x).cmp(&(b.start, b.end, y)));
+            all.dedup();
             let mut trial = accepted.clone();
-            trial.push((path, changes));
-            match rewrite(&pass.text, &mut edits) {
-                Some(rewritten) if self.reads_back(located, &rewritten, &trial) => {
-                    pass.fixed += edits.len();
-                    pass.text = rewritten;
+            trial.extend(
+                mine.iter()
+                    .map(|(path, _, changes)| (path, changes.as_slice())),
+            );
+            if let Some(rewritten) = rewrite(&pass.texts[file], &mut all) {
+                let mut texts = pass.texts.clone();
+                texts[file] = rewritten;
+                if self.reads_back(located, &texts, &trial) {
+                    pass.fixed += all.len();
+                    pass.texts = texts;
                     accepted = trial;
+                    continue;
                 }
-                _ => {
-                    let diagnostic = Diagnostic::warning(
-                        &located.name,
-                        format!("{path}: --fix cannot rewrite this text safely; fix it by hand"),
-                    )
-                    .with_code("fix-refused");
-                    pass.refused
-                        .push(located.at_origin(diagnostic, &Origin::at(path.clone()), 0));
+            }
+            // Else scalar by scalar.
+            for (path, edits, changes) in mine {
+                let mut edits = edits.clone();
+                let mut trial = accepted.clone();
+                trial.push((path, changes));
+                let rewritten = rewrite(&pass.texts[file], &mut edits).map(|rewritten| {
+                    let mut texts = pass.texts.clone();
+                    texts[file] = rewritten;
+                    texts
+                });
+                match rewritten {
+                    Some(texts) if self.reads_back(located, &texts, &trial) => {
+                        pass.fixed += edits.len();
+                        pass.texts = texts;
+                        accepted = trial;
+                    }
+                    _ => {
+                        let diagnostic = Diagnostic::warning(
+                            located.name(),
+                            format!(
+                                "{path}: --fix cannot rewrite this text safely; fix it by hand"
+                            ),
+                        )
+                        .with_code("fix-refused");
+                        pass.refused.push(located.at_origin(
+                            diagnostic,
+                            &Origin::at(path.clone()),
+                            0,
+                        ));
+                    }
                 }
             }
         }
         pass
     }
 
-    /// Whether `rewritten` loads as `located`'s document with the `expected` changes made
-    /// to its texts.
+    /// Whether the files' `texts` load as `located`'s document with the `expected`
+    /// changes made to its texts.
     fn reads_back(
         &self,
         located: &Located,
-        rewritten: &str,
+        texts: &[String],
         expected: &[(&TextPath, &[Change])],
     ) -> bool {
         let by_path: HashMap<&TextPath, &[Change]> = expected.iter().copied().collect();
@@ -695,7 +802,8 @@ impl Builder {
                 apply_changes(run, changes);
             }
         });
-        Located::parse(rewritten, &located.name, self).is_ok_and(|reread| reread.document == want)
+        self.reparse(located, texts)
+            .is_ok_and(|reread| reread.document == want)
     }
 }
 
@@ -734,7 +842,8 @@ fn apply_changes(run: &mut model::Run, changes: &[Change]) {
 }
 
 struct FixPass {
-    text: String,
+    /// The texts of the document's files, as fixed so far.
+    texts: Vec<String>,
     fixed: usize,
     refused: Vec<Diagnostic>,
 }

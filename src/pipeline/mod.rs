@@ -5,13 +5,14 @@ mod batch;
 mod cache;
 mod check;
 mod files;
+pub mod includes;
 pub mod resources;
 mod text;
 pub mod watch;
 
 pub use batch::{
-    BatchOptions, Formats, Job, Outcome, collect_jobs, content_files, refuse_outputs_over_inputs,
-    shard,
+    BatchOptions, Formats, Job, Outcome, collect_jobs, content_files, leave_out_parts, parts_among,
+    refuse_outputs_over_inputs, shard,
 };
 pub use cache::Cache;
 pub use check::Fixed;
@@ -42,6 +43,7 @@ pub fn prepare(path: &Path) -> Result<Document, Failure> {
 /// style, and checks that its texts hold nothing no output can print.
 pub fn load(path: &Path, project: &Project) -> Result<Document, Failure> {
     let mut document = model::load_file(path)?;
+    includes::assemble(&mut document, path, &project.root, &Default::default())?;
     let style = project
         .check_layout(&document.layout, &path.display().to_string())
         .map_err(|d| {
@@ -55,6 +57,22 @@ pub fn load(path: &Path, project: &Project) -> Result<Document, Failure> {
         Builder::refuse_problems(&document, path, problems)?;
     }
     Ok(document)
+}
+
+/// The files a loaded `document` was made from besides its content file: the files it
+/// includes and its images, for the cache and for watch.
+pub fn inputs(document: &Document, project_root: &Path) -> Vec<PathBuf> {
+    let mut files = document.parts.clone();
+    for block in document.walk() {
+        if let model::Block::Figure(figure) = block
+            && let Some(path) = &figure.project_path
+        {
+            files.push(project_root.join(path.trim_start_matches('/')));
+        }
+    }
+    files.sort();
+    files.dedup();
+    files
 }
 
 /// The Typst markup for a content file.

@@ -25,15 +25,20 @@ pub fn resolve_figures(
     project_root: &Path,
 ) -> Result<Vec<ImageFile>, Vec<(Origin, String)>> {
     let root = std::fs::canonicalize(project_root).unwrap_or_else(|_| project_root.into());
-    let folder = content
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
+    // An image's path is relative to the file that names it: the book or a chapter.
+    let files: Vec<&Path> = std::iter::once(content)
+        .chain(document.parts.iter().map(|p| p.as_path()))
+        .map(|file| {
+            file.parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."))
+        })
+        .collect();
     let mut images: BTreeMap<String, ImageFile> = BTreeMap::new();
     let mut problems = Vec::new();
     for_each_figure(&mut document.body, &mut |figure| match image(
         &figure.path,
-        folder,
+        files[figure.path_origin.path.file as usize],
         &root,
         &mut images,
     ) {

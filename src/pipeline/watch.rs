@@ -56,6 +56,9 @@ pub struct Session {
     formats: Formats,
     epub_embed_fonts: bool,
     world: Option<PaibanWorld>,
+    /// The other files the content was made from at the last build: the files it
+    /// includes and its images, as absolute paths. An edit may add or remove some.
+    inputs: Vec<PathBuf>,
 }
 
 /// The result of one rebuild.
@@ -81,6 +84,7 @@ impl Session {
             formats,
             epub_embed_fonts,
             world: None,
+            inputs: Vec::new(),
         }
     }
 
@@ -102,7 +106,19 @@ impl Session {
         {
             world.refresh_files();
         }
-        let document = load(&self.content, &self.builder.project)?;
+        let root = &self.builder.project.root;
+        let document = match load(&self.content, &self.builder.project) {
+            Ok(document) => document,
+            Err(failure) => {
+                // The files found before the error are still followed, so that fixing a
+                // chapter rebuilds the book.
+                let mut inputs = super::includes::included_files(&self.content, root);
+                inputs.extend(self.inputs.iter().cloned());
+                self.set_inputs(inputs);
+                return Err(failure);
+            }
+        };
+        self.set_inputs(super::inputs(&document, root));
         let written = self.builder.write_formats(
             document,
             &self.content,
@@ -120,10 +136,24 @@ impl Session {
         Ok(rebuilt)
     }
 
+    fn set_inputs(&mut self, inputs: Vec<PathBuf>) {
+        let mut inputs: Vec<PathBuf> = inputs
+            .into_iter()
+            .filter_map(|input| {
+                let absolute = std::path::absolute(&input).ok()?;
+                let folder = absolute.parent()?.to_path_buf();
+                Some(folder.join(absolute.file_name()?))
+            })
+            .collect();
+        inputs.sort();
+        inputs.dedup();
+        self.inputs = inputs;
+    }
+
     /// Which of the watched inputs `path` belongs to.
     fn classify(&self, path: &Path, content: &Path, changes: &mut Changes) {
         let root = &self.builder.project.root;
-        if path == content {
+        if path == content || self.inputs.iter().any(|input| input == path) {
             changes.content = true;
         } else if path.starts_with(root.join("layouts")) {
             changes.layout = true;
@@ -170,10 +200,25 @@ impl Session {
             }
         }
         let content = folder.join(content.file_name().unwrap_or_default());
+        let mut watched = vec![folder.to_path_buf()];
+        // The folders of the included files and images, as the last build found them.
+        let mut follow = |session: &Self, watcher: &mut notify::RecommendedWatcher| {
+            for input in &session.inputs {
+                let Some(folder) = input.parent() else {
+                    continue;
+                };
+                if !watched.iter().any(|w| w == folder)
+                    && watcher.watch(folder, RecursiveMode::NonRecursive).is_ok()
+                {
+                    watched.push(folder.to_path_buf());
+                }
+            }
+        };
         report(&self.rebuild(Changes {
             content: true,
             ..Changes::default()
         }));
+        follow(self, &mut watcher);
         while !stop() {
             let first = match events.recv_timeout(Duration::from_millis(200)) {
                 Ok(event) => event,
@@ -197,6 +242,7 @@ impl Session {
             }
             if changes.any() {
                 report(&self.rebuild(changes));
+                follow(self, &mut watcher);
             }
         }
         Ok(())

@@ -216,6 +216,8 @@ fn write_block(out: &mut String, block: &Block, context: &Context) {
         Block::Figure(figure) => write_figure(out, figure, context),
         Block::Divider => out.push_str("#divider()\n"),
         Block::PageBreak => out.push_str("#pagebreak(weak: true)\n"),
+        // Replaced by the included file's blocks before anything is written.
+        Block::Include(_) => {}
         Block::Appendix(appendix) => {
             let _ = write!(
                 out,

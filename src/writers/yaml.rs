@@ -272,6 +272,9 @@ fn write_blocks(out: &mut String, blocks: &[Block], indent: &str) {
             Block::PageBreak => {
                 let _ = writeln!(out, "{indent}- pagebreak:");
             }
+            Block::Include(include) => {
+                let _ = writeln!(out, "{indent}- include: {}", scalar(&include.path));
+            }
             Block::Appendix(appendix) => {
                 let _ = writeln!(out, "{indent}- appendix: {}", text_value(&appendix.title));
                 write_id(out, indent, &appendix.id);

@@ -12,7 +12,8 @@ use super::values::{
 };
 use super::{KeySeed, missing};
 use crate::model::blocks::{
-    Appendix, Block, Cell, Column, Figure, Heading, List, ListStyle, Quote, Sidebar, Table, Verse,
+    Appendix, Block, Cell, Column, Figure, Heading, Include, List, ListStyle, Quote, Sidebar,
+    Table, Verse,
 };
 use crate::model::inline::{Origin, Text};
 use crate::model::source::TextPath;
@@ -46,6 +47,7 @@ const BLOCK_KEYS: &[&str] = &[
     "divider",
     "pagebreak",
     "appendix",
+    "include",
 ];
 
 /// The keys that say what kind a block is.
@@ -61,6 +63,7 @@ const KINDS: &[&str] = &[
     "divider",
     "pagebreak",
     "appendix",
+    "include",
 ];
 
 /// Where blocks stand, and so which kinds they may be.
@@ -207,6 +210,7 @@ struct Fields {
     caption: Option<Text>,
     alt: Option<(String, Origin)>,
     width: Option<f64>,
+    include: Option<(String, Origin)>,
 }
 
 fn block_map<'de, A: MapAccess<'de>>(mut map: A, seed: &BlockSeed) -> Result<Block, A::Error> {
@@ -258,6 +262,10 @@ fn block_map<'de, A: MapAccess<'de>>(mut map: A, seed: &BlockSeed) -> Result<Blo
                 let PlainText(alt) = map.next_value()?;
                 fields.alt = Some((alt, Origin::at(path)));
             }
+            "include" => {
+                let PlainText(file) = map.next_value()?;
+                fields.include = Some((file, Origin::at(path)));
+            }
             "divider" | "pagebreak" => {
                 let Nothing = map.next_value()?;
             }
@@ -290,7 +298,7 @@ fn block_map<'de, A: MapAccess<'de>>(mut map: A, seed: &BlockSeed) -> Result<Blo
     let [kind] = kinds[..] else {
         return Err(de::Error::custom(if kinds.is_empty() {
             "a block map needs one of `heading`, `sidebar`, `dateline`, `list`, `quote`, \
-             `verse`, `table`, `figure`, `divider`, `pagebreak` or `appendix`"
+             `verse`, `table`, `figure`, `divider`, `pagebreak`, `appendix` or `include`"
                 .to_owned()
         } else {
             format!(
@@ -334,6 +342,11 @@ fn block_map<'de, A: MapAccess<'de>>(mut map: A, seed: &BlockSeed) -> Result<Blo
     if let (Place::Inside(where_), "heading" | "appendix") = (seed.place, kind) {
         return Err(de::Error::custom(format!(
             "{where_} cannot hold a {kind}: it would cut it in two; end it before the {kind}"
+        )));
+    }
+    if let (Place::Inside(where_), "include") = (seed.place, kind) {
+        return Err(de::Error::custom(format!(
+            "{where_} cannot hold an `include`: a file is included among the body's blocks"
         )));
     }
     Ok(match kind {
@@ -409,6 +422,10 @@ fn block_map<'de, A: MapAccess<'de>>(mut map: A, seed: &BlockSeed) -> Result<Blo
             })
         }
         "divider" => Block::Divider,
+        "include" => {
+            let (path, origin) = fields.include.expect("seen");
+            Block::Include(Include { path, origin })
+        }
         _ => Block::PageBreak,
     })
 }

@@ -20,18 +20,18 @@
 //! (and `check` says so). A bad link target or id is an error at its place.
 
 use super::inline::{check_id, check_url};
+use crate::model::Block;
 use crate::model::inline::{Id, Inline, Link, Note, Origin, Ref, Ruby, Run, Text};
-use crate::model::{Block, Document};
 
 /// A problem at a character, as the origin of a one-character run.
 type Problem = (Origin, String);
 
-/// Reads every text of the body in the inline syntax; code runs stay literal. Delimiters
-/// that do not close are recorded in `document.warnings`.
-pub fn expand(document: &mut Document) -> Result<(), Problem> {
+/// Reads every text of `blocks` in the inline syntax; code runs stay literal. Delimiters
+/// that do not close are recorded in `warnings_out`.
+pub fn expand_blocks(blocks: &mut [Block], warnings_out: &mut Vec<Problem>) -> Result<(), Problem> {
     let mut failure = None;
     let mut warnings = Vec::new();
-    crate::model::walk::for_each_text_mut(&mut document.body, &mut |text| {
+    crate::model::walk::for_each_text_mut(blocks, &mut |text| {
         if failure.is_some() {
             return;
         }
@@ -43,9 +43,9 @@ pub fn expand(document: &mut Document) -> Result<(), Problem> {
     if let Some(problem) = failure {
         return Err(problem);
     }
-    document.warnings.extend(warnings);
+    warnings_out.extend(warnings);
     // Notes inside notes have nowhere to go on the page.
-    check_no_nested_notes(&document.body)
+    check_no_nested_notes(blocks)
 }
 
 fn expand_inlines(

@@ -19,7 +19,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visit
 
 pub use values::MAX_NUMBER;
 
-use super::inline::Inline;
+use super::inline::{Inline, Origin};
 use super::source::{SourceMap, TextPath};
 use super::{DEFAULT_LAYOUT, Document, LanguageTag, Writing};
 use crate::diag::Diagnostic;
@@ -98,19 +98,44 @@ pub fn load_str(text: &str, name: &str) -> Result<Document, Diagnostic> {
     load_document(text, name).map_err(|d| d.with_code("content"))
 }
 
-fn load_document(text: &str, name: &str) -> Result<Document, Diagnostic> {
+/// `text` without a byte-order mark; an error at 1:1 if it holds nothing but comments
+/// and document markers (`expected` says what it should hold).
+fn refuse_blank<'a>(text: &'a str, name: &str, expected: &str) -> Result<&'a str, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let is_blank = text.lines().all(|line| {
         let line = line.trim();
         line.is_empty() || line.starts_with('#') || line == "---" || line == "..."
     });
     if is_blank {
-        return Err(Diagnostic::error(
-            name,
-            "the file is empty; expected a mapping with at least `title` and `body`",
-        )
-        .at(1, 1));
+        return Err(Diagnostic::error(name, format!("the file is empty; {expected}")).at(1, 1));
     }
+    Ok(text)
+}
+
+/// Reads `blocks` (of the file `name`, which holds `text`) in the inline syntax; its
+/// warnings go to `warnings`, an error is located in the file.
+fn expand_markup(
+    blocks: &mut [crate::model::Block],
+    warnings: &mut Vec<(Origin, String)>,
+    text: &str,
+    name: &str,
+) -> Result<(), Diagnostic> {
+    markup::expand_blocks(blocks, warnings).map_err(|(origin, message)| {
+        let diagnostic = Diagnostic::error(name, message);
+        let map = SourceMap::parse(text).ok();
+        match map.and_then(|map| map.locate(&origin.path, origin.index(0))) {
+            Some((line, column)) => diagnostic.at(line, column),
+            None => diagnostic,
+        }
+    })
+}
+
+fn load_document(text: &str, name: &str) -> Result<Document, Diagnostic> {
+    let text = refuse_blank(
+        text,
+        name,
+        "expected a mapping with at least `title` and `body`",
+    )?;
     let context = Context::default();
     let deserializer = serde_yaml::Deserializer::from_str(text);
     let mut document = deserializer
@@ -122,17 +147,11 @@ fn load_document(text: &str, name: &str) -> Result<Document, Diagnostic> {
     // an error to locate.
     if !numbers.is_empty() {
         let map = SourceMap::parse(text).map_err(|e| Diagnostic::error(name, e))?;
-        restore_numbers(&mut document, &numbers, &map);
+        restore_numbers(&mut document.body, &numbers, &map);
     }
     if document.markup {
-        markup::expand(&mut document).map_err(|(origin, message)| {
-            let diagnostic = Diagnostic::error(name, message);
-            let map = SourceMap::parse(text).ok();
-            match map.and_then(|map| map.locate(&origin.path, origin.index(0))) {
-                Some((line, column)) => diagnostic.at(line, column),
-                None => diagnostic,
-            }
-        })?;
+        let Document { body, warnings, .. } = &mut document;
+        expand_markup(body, warnings, text, name)?;
     }
     Ok(document)
 }
@@ -173,7 +192,97 @@ fn check_gongwen_mark(document: &Document, text: &str, name: &str) -> Result<(),
 
 /// Puts back the characters of texts that YAML read as numbers or truth values, as the
 /// file writes them (`1.50`, not `1.5`; `007`, not `7`).
-fn restore_numbers(document: &mut Document, numbers: &[TextPath], map: &SourceMap) {
+/// An included file's blocks, as [`load_part`] reads them.
+#[derive(Debug)]
+pub struct Part {
+    pub blocks: Vec<crate::model::Block>,
+    /// Inline markup that does not close, for `check`.
+    pub warnings: Vec<(Origin, String)>,
+}
+
+/// Parses an included file (`name`, file `file` of its document): a list of blocks, or a
+/// mapping with `body` alone. The book's header keys are errors here; `markup` is the
+/// book's `inline` setting, which its files follow.
+pub fn load_part(text: &str, name: &str, file: u32, markup: bool) -> Result<Part, Diagnostic> {
+    load_part_blocks(text, name, file, markup).map_err(|d| d.with_code("content"))
+}
+
+fn load_part_blocks(text: &str, name: &str, file: u32, markup: bool) -> Result<Part, Diagnostic> {
+    let text = refuse_blank(
+        text,
+        name,
+        "an included file holds blocks: a list of them, or `body:`",
+    )?;
+    let context = Context::default();
+    let deserializer = serde_yaml::Deserializer::from_str(text);
+    let mut blocks = deserializer
+        .deserialize_any(PartVisitor {
+            context: &context,
+            root: TextPath::in_file(file),
+        })
+        .map_err(|e| to_diagnostic(&e, name))?;
+    let numbers = context.numbers.into_inner();
+    if !numbers.is_empty() {
+        let map = SourceMap::parse(text).map_err(|e| Diagnostic::error(name, e))?;
+        restore_numbers(&mut blocks, &numbers, &map);
+    }
+    let mut warnings = Vec::new();
+    if markup {
+        expand_markup(&mut blocks, &mut warnings, text, name)?;
+    }
+    Ok(Part { blocks, warnings })
+}
+
+/// An included file: blocks, or a mapping whose one key is `body`.
+struct PartVisitor<'a> {
+    context: &'a Context,
+    root: TextPath,
+}
+
+impl<'de> Visitor<'de> for PartVisitor<'_> {
+    type Value = Vec<crate::model::Block>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an included file: a list of blocks, or a mapping with `body` alone")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        BlocksSeed {
+            path: self.root,
+            context: self.context,
+            place: Place::Body,
+        }
+        .visit_seq(seq)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut body = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if key != "body" {
+                return Err(de::Error::custom(
+                    if DOCUMENT_KEYS.contains(&key.as_str()) {
+                        format!(
+                            "`{key}` belongs to the book's own file: an included file holds body blocks only (a list of blocks, or `body:`)"
+                        )
+                    } else {
+                        format!("unknown key `{key}` in an included file; expected `body`")
+                    },
+                ));
+            }
+            if body.is_some() {
+                return Err(de::Error::custom("duplicate key `body`"));
+            }
+            body = Some(map.next_value_seed(BlocksSeed {
+                path: self.root.key("body"),
+                context: self.context,
+                place: Place::Body,
+            })?);
+        }
+        body.ok_or_else(|| de::Error::custom(missing("body", "an included file")))
+    }
+}
+
+fn restore_numbers(blocks: &mut [crate::model::Block], numbers: &[TextPath], map: &SourceMap) {
     let numbers: std::collections::HashSet<&TextPath> = numbers.iter().collect();
     let mut restore = |inline: &mut Inline| {
         if let Inline::Text(run) = inline
@@ -183,7 +292,7 @@ fn restore_numbers(document: &mut Document, numbers: &[TextPath], map: &SourceMa
             run.text = source.value.clone();
         }
     };
-    super::walk::for_each_text_mut(&mut document.body, &mut |text| {
+    super::walk::for_each_text_mut(blocks, &mut |text| {
         super::inline::visit_mut(&mut text.0, &mut restore);
     });
 }
@@ -396,6 +505,7 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_> {
             gongwen,
             markup,
             writing,
+            parts: Vec::new(),
             body: body.ok_or_else(|| de::Error::custom(missing("body", context)))?,
             warnings: Vec::new(),
             numbering: Default::default(),

@@ -351,6 +351,8 @@ impl Writer<'_> {
             Block::Figure(figure) => self.figure(out, figure)?,
             Block::Divider => out.push_str("<hr class=\"divider\"/>\n"),
             Block::PageBreak => out.push_str("<div class=\"page-break\"></div>\n"),
+            // Replaced by the included file's blocks before anything is written.
+            Block::Include(_) => {}
             Block::Appendix(appendix) => {
                 self.headings += 1;
                 let id = self
