@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand};
-use paiban::diag::Failure;
+use paiban::diag::{Diagnostic, Failure};
 use paiban::model::{Paper, PrintSettings};
 use paiban::pipeline::watch::Session;
 use paiban::pipeline::{self, BatchOptions, Builder, Cache, Formats, Job, Outcome};
@@ -32,15 +32,16 @@ struct FontArgs {
     root: Option<PathBuf>,
 }
 
-#[derive(clap::Args)]
+#[derive(Clone, clap::Args)]
 struct PrintArgs {
     /// Trim size: A4, A5, B5, 16k, 32k-large, 32k, or WxHmm such as 150x230mm
     /// [default: the content's `paper`, else the layout's]
     #[arg(long, value_name = "NAME|WxHmm", value_parser = parse_paper)]
     paper: Option<Paper>,
-    /// Bleed outside the trim, such as 3mm; the PDF gets a BleedBox.
-    #[arg(long, value_name = "MM", value_parser = parse_bleed, default_value = "0mm")]
-    bleed: f64,
+    /// Bleed outside the trim, such as 3mm; the PDF gets a BleedBox [default: the
+    /// project's `bleed`, else 0mm]
+    #[arg(long, value_name = "MM", value_parser = parse_bleed)]
+    bleed: Option<f64>,
     /// Draw crop marks outside the bleed.
     #[arg(long)]
     crop_marks: bool,
@@ -58,6 +59,7 @@ struct PrintArgs {
 }
 
 impl PrintArgs {
+    /// The print settings and PDF standards of the command line, else of the project.
     fn apply(&self, builder: &mut Builder) {
         // A combination typst refuses is a usage error, found before any build.
         if let Err(refused) = paiban::engine::compile::check_standards(&self.pdf_standard) {
@@ -65,16 +67,23 @@ impl PrintArgs {
                 .error(clap::error::ErrorKind::ArgumentConflict, refused.message)
                 .exit();
         }
-        builder.print = self.settings();
-        builder.pdf_standards = self.pdf_standard.clone();
+        builder.print = self.settings(&builder.project);
+        builder.pdf_standards = if self.pdf_standard.is_empty() {
+            builder.project.settings.pdf_standards.clone()
+        } else {
+            self.pdf_standard.clone()
+        };
     }
 
-    fn settings(&self) -> PrintSettings {
+    fn settings(&self, project: &Project) -> PrintSettings {
+        let settings = &project.settings;
         PrintSettings {
             paper: self.paper,
-            bleed_mm: self.bleed,
-            crop_marks: self.crop_marks,
-            two_sided: self.two_sided,
+            default_paper: settings.paper,
+            fonts: Default::default(),
+            bleed_mm: self.bleed.or(settings.bleed_mm).unwrap_or(0.0),
+            crop_marks: self.crop_marks || settings.crop_marks,
+            two_sided: self.two_sided || settings.two_sided,
         }
     }
 }
@@ -90,18 +99,14 @@ fn parse_bleed(text: &str) -> Result<f64, String> {
 #[derive(clap::Args)]
 struct OutputArgs {
     /// Output folder; FILE.yaml becomes DIR/FILE.pdf (and DIR/FILE.epub); files found in
-    /// a folder keep their relative folders.
-    #[arg(short, long, value_name = "DIR", default_value = "out")]
-    output: PathBuf,
-    /// Output formats, comma-separated.
-    #[arg(
-        long,
-        value_delimiter = ',',
-        default_value = "pdf",
-        value_name = "pdf,epub"
-    )]
+    /// a folder keep their relative folders [default: the project's `output`, else out]
+    #[arg(short, long, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// Output formats, comma-separated [default: the project's `formats`, else pdf]
+    #[arg(long, value_delimiter = ',', value_name = "pdf,epub")]
     format: Vec<FormatArg>,
-    /// Embed the layout's fonts in the EPUB, subset to the characters the book uses.
+    /// Embed the layout's fonts in the EPUB, subset to the characters the book uses
+    /// [default: the project's `epub-embed-fonts`]
     #[arg(long)]
     epub_embed_fonts: bool,
     /// Build the PDF even if some characters are in no font (they print as empty boxes).
@@ -110,11 +115,28 @@ struct OutputArgs {
 }
 
 impl OutputArgs {
-    fn formats(&self) -> Formats {
+    /// The command line's formats, else the project's, else the PDF.
+    fn formats(&self, project: &Project) -> Formats {
+        if self.format.is_empty() {
+            let (pdf, epub) = project.settings.formats.unwrap_or((true, false));
+            return Formats { pdf, epub };
+        }
         Formats {
             pdf: self.format.contains(&FormatArg::Pdf),
             epub: self.format.contains(&FormatArg::Epub),
         }
+    }
+
+    /// The command line's output folder, else the project's, else `out`.
+    fn output(&self, project: &Project) -> PathBuf {
+        self.output
+            .clone()
+            .or_else(|| project.settings.output.clone())
+            .unwrap_or_else(|| PathBuf::from("out"))
+    }
+
+    fn epub_embed_fonts(&self, project: &Project) -> bool {
+        self.epub_embed_fonts || project.settings.epub_embed_fonts
     }
 }
 
@@ -184,8 +206,9 @@ enum EncodingArg {
 enum Command {
     /// Build content files into PDFs.
     Build {
-        /// Content files (YAML), or folders: every .yaml/.yml file below a folder.
-        #[arg(required = true, value_name = "FILE.yaml|DIR")]
+        /// Content files (YAML), or folders: every .yaml/.yml file below a folder
+        /// [default: the project's content/ folder]
+        #[arg(value_name = "FILE.yaml|DIR")]
         inputs: Vec<PathBuf>,
         #[command(flatten)]
         out: OutputArgs,
@@ -259,8 +282,20 @@ enum Command {
     /// Print the JSON Schema of the content format, for editors.
     Schema {
         /// The schema of an included file (a chapter of a book) instead.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "project")]
         part: bool,
+        /// The schema of the project file, paiban.toml, instead.
+        #[arg(long)]
+        project: bool,
+    },
+    /// Make a new project in DIR: paiban.toml, the layouts, and a sample in content/.
+    Init {
+        /// The folder to make the project in (made if missing; nothing in it is replaced).
+        #[arg(value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
+        /// The layout of the sample document and the project's default.
+        #[arg(long, default_value = "whitepaper", value_parser = clap::builder::PossibleValuesParser::new(paiban::project::init::LAYOUTS))]
+        layout: String,
     },
     /// List the font faces a build would use, and where they were found.
     Fonts {
@@ -367,6 +402,27 @@ fn project(root: Option<&Path>, near: &Path) -> Result<Project, Failure> {
     })
 }
 
+/// The `content/` folder of the project at `root`, else of the one `cwd` is in.
+fn project_content(root: Option<&Path>, cwd: &Path) -> Result<PathBuf, Failure> {
+    let root = match root {
+        Some(root) => Some(Project::at(root)?.root),
+        None => cwd
+            .ancestors()
+            .find(|dir| dir.join("layouts").is_dir() || dir.join("paiban.toml").is_file())
+            .map(Path::to_path_buf),
+    };
+    match root.map(|root| root.join("content")) {
+        Some(content) if content.is_dir() => Ok(content),
+        _ => Err(Diagnostic::error(
+            cwd.display().to_string(),
+            "nothing to build: name content files or folders, or run inside a project with a content/ folder",
+        )
+        .with_code("usage")
+        .with_hint("paiban init DIR makes a project")
+        .into()),
+    }
+}
+
 fn run(command: Command) -> Result<(), Failed> {
     match command {
         Command::Build {
@@ -376,6 +432,14 @@ fn run(command: Command) -> Result<(), Failed> {
             batch,
             fonts,
         } => {
+            // No inputs: the content/ folder of the project this folder is in (never the
+            // project paiban was built from, which discovery falls back on).
+            let inputs = if inputs.is_empty() {
+                let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+                vec![project_content(fonts.root.as_deref(), &cwd)?]
+            } else {
+                inputs
+            };
             let mut builder = fonts.builder(batch_project(fonts.root.as_deref(), &inputs)?);
             builder.allow_missing_glyphs = out.allow_missing_glyphs;
             builder.deny_warnings = batch.deny_warnings;
@@ -401,18 +465,18 @@ fn run(command: Command) -> Result<(), Failed> {
             builder.allow_missing_glyphs = out.allow_missing_glyphs;
             print.apply(&mut builder);
             paiban::pipeline::watch::keep_freed_memory();
+            let output = out.output(&builder.project);
+            let formats = out.formats(&builder.project);
             let job = Job {
                 content: file.clone(),
-                out_dir: out.output.clone(),
+                out_dir: output.clone(),
             };
-            pipeline::refuse_outputs_over_inputs(std::slice::from_ref(&job), out.formats())?;
-            let mut session = Session::new(
-                builder,
-                &file,
-                &out.output,
-                out.formats(),
-                out.epub_embed_fonts,
-            );
+            pipeline::refuse_outputs_over_inputs(std::slice::from_ref(&job), formats)?;
+            builder.check_font_roles()?;
+            let embed = out.epub_embed_fonts(&builder.project);
+            let mut session = Session::new(builder, &file, &output, formats, embed);
+            // paiban.toml read again: the print defaults the command line leaves to it.
+            session.on_settings_change(move |builder| print.apply(builder));
             let json = diagnostics == ReportFormat::Json;
             eprintln!("watching {} (Ctrl-C stops)", file.display());
             Ok(session.run(
@@ -476,7 +540,7 @@ fn run(command: Command) -> Result<(), Failed> {
             if let Some(path) = &output {
                 pipeline::refuse_overwriting_input(&file, path)?;
             }
-            let markup = pipeline::markup(&file, &project, &print.settings())?;
+            let markup = pipeline::markup(&file, &project, &print.settings(&project))?;
             match output {
                 Some(path) => pipeline::write_atomically(&path, markup.as_bytes())?,
                 None => print!("{markup}"),
@@ -506,9 +570,11 @@ fn run(command: Command) -> Result<(), Failed> {
             }
             Ok(())
         }
-        Command::Schema { part } => {
+        Command::Schema { part, project } => {
             let schema = if part {
                 paiban::model::schema::part_schema()
+            } else if project {
+                paiban::project::settings::project_schema(&paiban::project::finding_codes())
             } else {
                 paiban::model::schema::content_schema()
             };
@@ -518,20 +584,62 @@ fn run(command: Command) -> Result<(), Failed> {
             );
             Ok(())
         }
+        Command::Init { dir, layout } => {
+            let written = paiban::project::init::init(&dir, &layout).map_err(Failure::from)?;
+            eprintln!(
+                "made a {layout} project in {} ({} files); build it with `paiban build` there",
+                dir.display(),
+                written.len()
+            );
+            Ok(())
+        }
         Command::Fonts { fonts } => {
             let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
             let builder = fonts.builder(project(fonts.root.as_deref(), &cwd)?);
-            for face in &builder.fonts().faces {
-                println!(
-                    "{}\t{}\t{}#{}",
-                    face.family,
-                    face.style,
-                    face.path.display(),
-                    face.index
-                );
-            }
+            print_fonts(&builder);
+            builder.check_font_roles()?;
             Ok(())
         }
+    }
+}
+
+/// `paiban fonts`: the font roles, the family each maps to and the files that serve it
+/// (for the project's default and each language it maps), then every face found.
+fn print_fonts(builder: &Builder) {
+    let settings = &builder.project.settings;
+    let mut tables: Vec<(String, paiban::model::LanguageTag)> =
+        vec![("".to_owned(), paiban::model::LanguageTag::default())];
+    for lang in settings.fonts_by_language.keys() {
+        if let Some(tag) = paiban::model::LanguageTag::parse(lang) {
+            tables.push((format!(" [{lang}]"), tag));
+        }
+    }
+    let file = |face: Option<&paiban::engine::fonts::FaceSlot>, missing: &str| {
+        face.map_or(missing.to_owned(), |face| {
+            format!("{}#{}", face.path.display(), face.index)
+        })
+    };
+    for (label, lang) in &tables {
+        println!("# font roles{label}: role, family, regular face, bold face");
+        for faces in builder.role_faces(lang) {
+            println!(
+                "{}\t{}\t{}\t{}",
+                faces.role,
+                faces.family,
+                file(faces.regular, "(none: no font folder has this family)"),
+                file(faces.bold, "(no bold face)")
+            );
+        }
+    }
+    println!("# faces: family, style, file");
+    for face in &builder.fonts().faces {
+        println!(
+            "{}\t{}\t{}#{}",
+            face.family,
+            face.style,
+            face.path.display(),
+            face.index
+        );
     }
 }
 
@@ -641,11 +749,12 @@ fn build(
     out: &OutputArgs,
     batch: &BatchArgs,
 ) -> Result<(), Failed> {
-    let output = &out.output;
+    builder.check_font_roles()?;
+    let output = &out.output(&builder.project);
     let mut jobs = pipeline::collect_jobs(inputs, output)?;
     let parts = pipeline::leave_out_parts(&mut jobs, &builder.project.root);
     report_parts(&parts);
-    pipeline::refuse_outputs_over_inputs(&jobs, out.formats())?;
+    pipeline::refuse_outputs_over_inputs(&jobs, out.formats(&builder.project))?;
     let total = jobs.len();
     if let Some((k, n)) = batch.shard {
         jobs = pipeline::shard(jobs, k, n);
@@ -657,8 +766,8 @@ fn build(
     }
     let options = BatchOptions {
         preflight: batch.preflight,
-        formats: out.formats(),
-        epub_embed_fonts: out.epub_embed_fonts,
+        formats: out.formats(&builder.project),
+        epub_embed_fonts: out.epub_embed_fonts(&builder.project),
         force: batch.force,
         parallel: batch
             .jobs

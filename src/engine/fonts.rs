@@ -110,6 +110,35 @@ impl Fonts {
             .any(|info| info.coverage.contains(c as u32))
     }
 
+    /// The upright face of `family` (as typst matches families: ignoring case) closest
+    /// to `weight`, among those at least as heavy as 600 for a bold one.
+    pub fn face_of(&self, family: &str, weight: u16) -> Option<&FaceSlot> {
+        let bold = weight >= 600;
+        self.faces
+            .iter()
+            .filter(|face| face.family.eq_ignore_ascii_case(family))
+            .filter(|face| face.style.starts_with("Normal"))
+            .filter(|face| (face.weight >= 600) == bold)
+            .min_by_key(|face| face.weight.abs_diff(weight))
+    }
+
+    /// Whether some face belongs to `family`.
+    pub fn has_family(&self, family: &str) -> bool {
+        self.faces
+            .iter()
+            .any(|face| face.family.eq_ignore_ascii_case(family))
+    }
+
+    /// Every family, once, in the book's order.
+    pub fn families(&self) -> Vec<&str> {
+        let mut seen = std::collections::BTreeSet::new();
+        self.faces
+            .iter()
+            .map(|face| face.family.as_str())
+            .filter(|family| seen.insert(*family))
+            .collect()
+    }
+
     /// How many faces have been loaded so far.
     pub fn loaded(&self) -> usize {
         self.faces.iter().filter(|f| f.font.get().is_some()).count()

@@ -47,6 +47,8 @@ pub struct Document {
     /// A stable identifier for the publication (an ISBN, a URN); EPUB derives one if absent.
     pub identifier: Option<String>,
     pub layout: String,
+    /// Whether the content names its layout; else the project's default applies.
+    pub layout_from_content: bool,
     /// The trim size; the command line's `--paper` overrides it; the layout's default if none.
     pub paper: Option<Paper>,
     /// The body type size in points (given as 五号 or 10.5pt); the layout's default if none.

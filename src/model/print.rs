@@ -1,15 +1,94 @@
 //! Print settings a document or the command line can give: trim size and 字号 sizes.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
-/// How a build prints, beyond what the content says: given on the command line.
+/// How a build prints, beyond what the content says: given on the command line, or by
+/// the project (`paiban.toml`).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct PrintSettings {
     /// Overrides the content's `paper`.
     pub paper: Option<Paper>,
+    /// The project's paper: the content's `paper` overrides it.
+    pub default_paper: Option<Paper>,
+    /// Which family plays each font role of the layout.
+    pub fonts: FontRoles,
     pub bleed_mm: f64,
     pub crop_marks: bool,
     pub two_sided: bool,
+}
+
+/// The font roles a layout names: it never names a family.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    /// 宋体 / 书宋: serif, for text.
+    Song,
+    /// 黑体: sans, for headings.
+    Hei,
+    /// 楷体: for panels, quotations, signatures.
+    Kai,
+    /// 仿宋: the 公文's text face.
+    Fangsong,
+    /// Monospace, for code.
+    Mono,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [Role::Song, Role::Hei, Role::Kai, Role::Fangsong, Role::Mono];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Song => "song",
+            Role::Hei => "hei",
+            Role::Kai => "kai",
+            Role::Fangsong => "fangsong",
+            Role::Mono => "mono",
+        }
+    }
+
+    /// The bundled family that plays the role unless the project says otherwise.
+    pub fn bundled_family(self) -> &'static str {
+        match self {
+            Role::Song => "Noto Serif CJK SC",
+            Role::Hei => "Noto Sans CJK SC",
+            Role::Kai => "LXGW WenKai",
+            Role::Fangsong => "FandolFang R",
+            Role::Mono => "Noto Sans Mono",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Self> {
+        Role::ALL.into_iter().find(|r| r.name() == name)
+    }
+}
+
+/// Which family plays each role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FontRoles(pub BTreeMap<Role, String>);
+
+impl Default for FontRoles {
+    fn default() -> Self {
+        Self(
+            Role::ALL
+                .into_iter()
+                .map(|role| (role, role.bundled_family().to_owned()))
+                .collect(),
+        )
+    }
+}
+
+impl FontRoles {
+    pub fn family(&self, role: Role) -> &str {
+        self.0
+            .get(&role)
+            .map_or(role.bundled_family(), String::as_str)
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
 }
 
 /// A trim size in millimetres.

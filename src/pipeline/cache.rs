@@ -6,7 +6,7 @@
 //! cache restored into a fresh clone (where every file is new to the file system) still
 //! hits. Inputs hashed: the content file's bytes; every file under `layouts/` and in the
 //! font folders (its path inside its folder and its bytes); the build and print options
-//! and `SOURCE_DATE_EPOCH`; and paiban itself (its version and the bytes of the
+//! and `SOURCE_DATE_EPOCH`; what `paiban.toml` says; and paiban itself (its version and the bytes of the
 //! executable). Outputs are stamped by their bytes too, and so are the other files the
 //! build read (the chapters the content includes, its images), recorded as the build
 //! found them: which files those are follows from the content and from them, so while
@@ -79,11 +79,13 @@ impl Cache {
         hasher.write(&content);
         hasher.write_usize(content.len());
         let settings = format!(
-            "{:?} allow_missing_glyphs={} deny_warnings={} print={:?} standards={:?} epoch={:?}",
+            "{:?} allow_missing_glyphs={} deny_warnings={} print={:?} project={:?} standards={:?} epoch={:?}",
             options.formats,
             builder.allow_missing_glyphs,
             builder.deny_warnings,
             builder.print,
+            // What paiban.toml says (its default layout and paper, its font roles).
+            builder.project.settings,
             builder.pdf_standards,
             std::env::var("SOURCE_DATE_EPOCH").ok(),
         );

@@ -16,6 +16,7 @@ use super::includes::Overrides;
 use crate::diag::{Diagnostic, Failure};
 use crate::model::{self, Document, Origin, Piece, SourceMap, TextPath, Unit, gongwen};
 use crate::passes::{control, coverage, lint};
+use crate::project::settings::Severity as LintSeverity;
 
 /// What `--fix` did to one file.
 #[derive(Debug)]
@@ -139,6 +140,7 @@ impl Located {
         overrides: &Overrides,
     ) -> Result<Self, Failure> {
         let mut document = model::load_str(text, name)?;
+        builder.project.apply_defaults(&mut document);
         let content = Path::new(name);
         super::includes::assemble(&mut document, content, &builder.project.root, overrides)?;
         let style = builder
@@ -490,8 +492,34 @@ impl Builder {
         diagnostics.extend(located.control_characters());
         diagnostics.extend(located.missing_glyphs(&mut self.coverage()));
         diagnostics.extend(located.lint());
+        self.apply_lint_severities(&mut diagnostics);
         sort_by_position(&mut diagnostics);
         diagnostics
+    }
+
+    /// The severities `[lint]` in `paiban.toml` gives: a finding turned off is dropped,
+    /// the others take the severity it names.
+    fn apply_lint_severities(&self, diagnostics: &mut Vec<Diagnostic>) {
+        let lint = &self.project.settings.lint;
+        if lint.is_empty() {
+            return;
+        }
+        diagnostics.retain_mut(|diagnostic| {
+            let Some(severity) = diagnostic.code.as_deref().and_then(|code| lint.get(code)) else {
+                return true;
+            };
+            diagnostic.severity = match severity {
+                LintSeverity::Off => return false,
+                LintSeverity::Warning => crate::diag::Severity::Warning,
+                LintSeverity::Error => crate::diag::Severity::Error,
+            };
+            true
+        });
+    }
+
+    /// Whether `[lint]` in `paiban.toml` turns `rule` off (so `--fix` leaves it alone).
+    fn rule_is_off(&self, rule: lint::Rule) -> bool {
+        self.project.settings.lint.get(rule.name()) == Some(&LintSeverity::Off)
     }
 
     /// A test for "some font draws this character", remembering answers in a table by
@@ -680,6 +708,9 @@ impl Builder {
                 Joined::by_rules(unit, lint::Rules::for_language(&located.document.lang))
             {
                 for mut finding in lint::lint(&joined.text, rules) {
+                    if self.rule_is_off(finding.rule) {
+                        continue;
+                    }
                     let Some((piece, mut chars)) = joined.within_one_piece(&finding.chars) else {
                         continue;
                     };

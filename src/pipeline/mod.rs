@@ -26,6 +26,7 @@ use std::sync::{Arc, OnceLock};
 
 use crate::diag::{Diagnostic, Failure};
 use crate::engine::{FontOptions, Fonts, PaibanWorld, PdfSettings, StageTimings, compile_pdf};
+use crate::model::print::Role;
 use crate::model::{self, Document, PrintSettings, TextPath};
 use crate::passes;
 use crate::project::Project;
@@ -43,6 +44,7 @@ pub fn prepare(path: &Path) -> Result<Document, Failure> {
 /// style, and checks that its texts hold nothing no output can print.
 pub fn load(path: &Path, project: &Project) -> Result<Document, Failure> {
     let mut document = model::load_file(path)?;
+    project.apply_defaults(&mut document);
     includes::assemble(&mut document, path, &project.root, &Default::default())?;
     let style = project
         .check_layout(&document.layout, &path.display().to_string())
@@ -81,7 +83,7 @@ pub fn markup(path: &Path, project: &Project, print: &PrintSettings) -> Result<S
     Ok(writers::typst::write(
         &document,
         &path.display().to_string(),
-        print,
+        &project.print_settings(&document, print),
     ))
 }
 
@@ -148,6 +150,29 @@ pub struct Written {
     pub epub: Option<PathBuf>,
 }
 
+/// The project's font folders, then the command line's, each once (the bundled fonts may
+/// be both).
+fn font_folders(project: &Project, extra: &[PathBuf]) -> Vec<PathBuf> {
+    let mut dirs = project.font_dirs();
+    let real = |dir: &Path| std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let mut seen: Vec<PathBuf> = dirs.iter().map(|dir| real(dir)).collect();
+    for dir in extra {
+        if !seen.contains(&real(dir)) {
+            seen.push(real(dir));
+            dirs.push(dir.clone());
+        }
+    }
+    dirs
+}
+
+/// The faces that serve a font role: `None` where no font folder has one.
+pub struct RoleFaces<'a> {
+    pub role: Role,
+    pub family: String,
+    pub regular: Option<&'a crate::engine::fonts::FaceSlot>,
+    pub bold: Option<&'a crate::engine::fonts::FaceSlot>,
+}
+
 /// Settings shared by every document of one invocation; fonts are found once, when a
 /// build first needs them (an EPUB without embedded fonts never does).
 pub struct Builder {
@@ -161,6 +186,8 @@ pub struct Builder {
     /// PDF standards to conform to (`a-2b`, `ua-1`, …), as typst names them.
     pub pdf_standards: Vec<String>,
     font_options: FontOptions,
+    /// The command line's font folders, searched after the project's.
+    extra_font_dirs: Vec<PathBuf>,
     fonts: OnceLock<Arc<Fonts>>,
 }
 
@@ -169,13 +196,13 @@ impl Builder {
     /// only if `system_fonts`.
     pub fn new(project: Project, extra_font_dirs: &[PathBuf], system_fonts: bool) -> Self {
         // Absolute, so that watch can match the absolute paths file events carry.
-        let mut dirs = vec![project.fonts_dir()];
-        dirs.extend(
-            extra_font_dirs
-                .iter()
-                .map(|d| std::path::absolute(d).unwrap_or_else(|_| d.clone())),
-        );
+        let extra_font_dirs: Vec<PathBuf> = extra_font_dirs
+            .iter()
+            .map(|d| std::path::absolute(d).unwrap_or_else(|_| d.clone()))
+            .collect();
+        let dirs = font_folders(&project, &extra_font_dirs);
         Self {
+            extra_font_dirs,
             project,
             allow_missing_glyphs: false,
             deny_warnings: false,
@@ -198,8 +225,22 @@ impl Builder {
             print: self.print.clone(),
             pdf_standards: self.pdf_standards.clone(),
             font_options: self.font_options.clone(),
+            extra_font_dirs: self.extra_font_dirs.clone(),
             fonts: OnceLock::new(),
         }
+    }
+
+    /// Takes the project's settings as read again (watch, after `paiban.toml` changed);
+    /// fonts are found again when its font folders changed. Whether they did.
+    pub fn set_project_settings(&mut self, settings: crate::project::settings::Settings) -> bool {
+        self.project.settings = settings;
+        let dirs = font_folders(&self.project, &self.extra_font_dirs);
+        let changed = dirs != self.font_options.dirs;
+        if changed {
+            self.font_options.dirs = dirs;
+            self.fonts = OnceLock::new();
+        }
+        changed
     }
 
     /// The folders fonts are found in (for `--system-fonts`, the usual system folders).
@@ -218,6 +259,75 @@ impl Builder {
     pub fn fonts(&self) -> &Arc<Fonts> {
         self.fonts
             .get_or_init(|| Arc::new(Fonts::discover(&self.font_options)))
+    }
+
+    /// Which face serves each font role for a document in `lang`: regular and bold.
+    pub fn role_faces(&self, lang: &model::LanguageTag) -> Vec<RoleFaces<'_>> {
+        let roles = self.project.settings.roles_for(lang);
+        let fonts = self.fonts();
+        Role::ALL
+            .into_iter()
+            .map(|role| {
+                let family = roles.family(role).to_owned();
+                RoleFaces {
+                    role,
+                    regular: fonts.face_of(&family, 400),
+                    bold: fonts.face_of(&family, 700),
+                    family,
+                }
+            })
+            .collect()
+    }
+
+    /// Errors at every family `paiban.toml` maps a role to that no font folder has, so
+    /// that a house style never silently prints in a fallback face.
+    pub fn check_font_roles(&self) -> Result<(), Failure> {
+        let settings = &self.project.settings;
+        let Some(file) = &settings.file else {
+            return Ok(());
+        };
+        if settings.mapped.is_empty() {
+            return Ok(());
+        }
+        let fonts = self.fonts();
+        let families = fonts.families();
+        let folders: Vec<String> = self
+            .font_dirs()
+            .iter()
+            .map(|dir| dir.display().to_string())
+            .collect();
+        let errors: Vec<Diagnostic> = settings
+            .mapped
+            .iter()
+            .filter(|mapped| !fonts.has_family(&mapped.family))
+            .map(|mapped| {
+                let table = match &mapped.language {
+                    Some(lang) => format!("[fonts.{lang}]"),
+                    None => "[fonts]".to_owned(),
+                };
+                let near = crate::project::settings::closest(&mapped.family, &families)
+                    .map(|family| format!("did you mean `{family}`? "))
+                    .unwrap_or_default();
+                Diagnostic::error(
+                    file.display().to_string(),
+                    format!(
+                        "no font folder has the family `{}` that {table} gives the `{}` role",
+                        mapped.family, mapped.role
+                    ),
+                )
+                .at(mapped.line, mapped.column)
+                .with_code("project")
+                .with_hint(format!(
+                    "{near}the folders searched: {}; add one with `font-paths` or --font-path (`paiban fonts` lists the families found)",
+                    folders.join(", ")
+                ))
+            })
+            .collect();
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(Failure(errors))
+        }
     }
 
     /// Builds `content` into `out_dir/<stem>.pdf`.
@@ -325,7 +435,7 @@ impl Builder {
         Ok(writers::typst::write(
             document,
             &content.display().to_string(),
-            &self.print,
+            &self.project.print_settings(document, &self.print),
         ))
     }
 
@@ -448,6 +558,8 @@ impl Builder {
         if document.writing == model::Writing::Vertical {
             append(read(self.project.epub_vertical_stylesheet())?);
         }
+        let roles = self.project.settings.roles_for(&document.lang);
+        let stylesheet = writers::epub::css::map_font_roles(&stylesheet, &roles);
         let maps = if embed_fonts {
             self.map_stylesheet_faces(&stylesheet)?
         } else {

@@ -40,11 +40,13 @@ pub struct Changes {
     pub content: bool,
     pub layout: bool,
     pub fonts: bool,
+    /// The project's `paiban.toml`.
+    pub settings: bool,
 }
 
 impl Changes {
     pub fn any(self) -> bool {
-        self.content || self.layout || self.fonts
+        self.content || self.layout || self.fonts || self.settings
     }
 }
 
@@ -59,7 +61,13 @@ pub struct Session {
     /// The other files the content was made from at the last build: the files it
     /// includes and its images, as absolute paths. An edit may add or remove some.
     inputs: Vec<PathBuf>,
+    /// What the command line makes of the project's settings (print defaults), run again
+    /// when `paiban.toml` changes.
+    reconfigure: Option<Reconfigure>,
 }
+
+/// What a session runs on its builder after `paiban.toml` was read again.
+type Reconfigure = Box<dyn Fn(&mut Builder)>;
 
 /// The result of one rebuild.
 #[derive(Debug)]
@@ -85,7 +93,14 @@ impl Session {
             epub_embed_fonts,
             world: None,
             inputs: Vec::new(),
+            reconfigure: None,
         }
+    }
+
+    /// Runs `reconfigure` on the builder whenever `paiban.toml` has been read again, so
+    /// that the settings the command line falls back on follow the file.
+    pub fn on_settings_change(&mut self, reconfigure: impl Fn(&mut Builder) + 'static) {
+        self.reconfigure = Some(Box::new(reconfigure));
     }
 
     pub fn builder(&self) -> &Builder {
@@ -95,6 +110,19 @@ impl Session {
     /// Rebuilds after `changes` (the first call builds from scratch).
     pub fn rebuild(&mut self, changes: Changes) -> Result<Rebuilt, Failure> {
         let started = Instant::now();
+        if changes.settings {
+            let root = self.builder.project.root.clone();
+            let settings =
+                crate::project::settings::Settings::read(&root, &crate::project::finding_codes())?;
+            let fonts_moved = self.builder.set_project_settings(settings);
+            if let Some(reconfigure) = &self.reconfigure {
+                reconfigure(&mut self.builder);
+            }
+            if fonts_moved && let Some(world) = &mut self.world {
+                world.set_fonts(self.builder.fonts().clone());
+            }
+            self.builder.check_font_roles()?;
+        }
         if changes.fonts {
             self.builder = self.builder.with_fresh_fonts();
             if let Some(world) = &mut self.world {
@@ -155,6 +183,8 @@ impl Session {
         let root = &self.builder.project.root;
         if path == content || self.inputs.iter().any(|input| input == path) {
             changes.content = true;
+        } else if path == self.builder.project.settings_file() {
+            changes.settings = true;
         } else if path.starts_with(root.join("layouts")) {
             changes.layout = true;
         } else if self
@@ -199,8 +229,15 @@ impl Session {
                     .map_err(fail)?;
             }
         }
+        // The project root, for paiban.toml.
+        let root = self.builder.project.root.clone();
+        if root != folder {
+            watcher
+                .watch(&root, RecursiveMode::NonRecursive)
+                .map_err(fail)?;
+        }
         let content = folder.join(content.file_name().unwrap_or_default());
-        let mut watched = vec![folder.to_path_buf()];
+        let mut watched = vec![folder.to_path_buf(), root];
         // The folders of the included files and images, as the last build found them.
         let mut follow = |session: &Self, watcher: &mut notify::RecommendedWatcher| {
             for input in &session.inputs {

@@ -9,6 +9,7 @@
 use std::fmt::Write;
 
 use crate::model::locale::AppendixStyle;
+use crate::model::print::Role;
 use crate::model::{
     Align, Block, Cell, Document, Figure, Heading, Id, Inline, LanguageTag, List, ListStyle,
     Locale, PrintSettings, Table, TargetKind, Text,
@@ -65,7 +66,8 @@ pub fn write(document: &Document, content_name: &str, print: &PrintSettings) -> 
     let _ = writeln!(out, "  lang: {},", string_literal(&lang));
     let _ = writeln!(out, "  region: {},", optional(region.as_deref()));
     let _ = writeln!(out, "  source: {},", optional(document.source.as_deref()));
-    let paper = match print.paper.or(document.paper) {
+    // The command line's paper, else the content's, else the project's.
+    let paper = match print.paper.or(document.paper).or(print.default_paper) {
         Some(p) => format!("(width: {}mm, height: {}mm)", p.width_mm, p.height_mm),
         None => "none".to_owned(),
     };
@@ -105,6 +107,24 @@ pub fn write(document: &Document, content_name: &str, print: &PrintSettings) -> 
         string_literal(words.copies_to),
     );
     let _ = writeln!(out, "  gongwen: {},", gongwen_parts(document, locale));
+    // The families the project maps to the layout's font roles; the others stay bundled.
+    let mapped: Vec<String> = Role::ALL
+        .into_iter()
+        .filter(|&role| print.fonts.family(role) != role.bundled_family())
+        .map(|role| {
+            format!(
+                "{}: {}",
+                role.name(),
+                string_literal(print.fonts.family(role))
+            )
+        })
+        .collect();
+    let mapped = if mapped.is_empty() {
+        ":".to_owned()
+    } else {
+        mapped.join(", ")
+    };
+    let _ = writeln!(out, "  fonts: ({mapped}),");
     out.push_str(")\n");
     let context = Context {
         locale,

@@ -48,7 +48,10 @@ pub fn write(document: &Document, header_comment: &str) -> String {
     if let Some(identifier) = &document.identifier {
         let _ = writeln!(out, "identifier: {}", scalar(identifier));
     }
-    let _ = writeln!(out, "layout: {}", scalar(&document.layout));
+    // A document that names no layout (an import) takes the project's default.
+    if document.layout_from_content {
+        let _ = writeln!(out, "layout: {}", scalar(&document.layout));
+    }
     if document.writing == crate::model::Writing::Vertical {
         out.push_str("writing: vertical\n");
     }

@@ -497,6 +497,7 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_> {
             lang,
             source,
             identifier,
+            layout_from_content: seen.contains(&"layout"),
             layout,
             paper,
             size,

@@ -1,5 +1,6 @@
 //! The EPUB 3 writer: the same numbered model as the PDF, as XHTML in an OCF package.
 
+pub mod css;
 mod fonts;
 mod package;
 mod xhtml;

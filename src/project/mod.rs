@@ -1,4 +1,8 @@
-//! Where a build finds its layouts and bundled fonts.
+//! Where a build finds its layouts and bundled fonts, and what the project's
+//! `paiban.toml` says ([`settings`]); `paiban init` makes a new project ([`init`]).
+
+pub mod init;
+pub mod settings;
 
 use std::path::{Path, PathBuf};
 
@@ -8,11 +12,29 @@ use crate::diag::Diagnostic;
 use crate::model::locale::AppendixStyle;
 use crate::passes::numbering::NumberingStyle;
 
-/// A project root: the folder holding `layouts/` and, usually, `fonts/`.
-/// The Typst root of every compile, so templates import as `/layouts/…`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A project root: the folder holding `layouts/` and, usually, `fonts/` and
+/// `paiban.toml`. The Typst root of every compile, so templates import as `/layouts/…`.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Project {
     pub root: PathBuf,
+    pub settings: settings::Settings,
+}
+
+/// The kinds of `check` finding that `[lint]` in `paiban.toml` may turn off or up.
+pub fn finding_codes() -> Vec<&'static str> {
+    let mut codes: Vec<&'static str> = crate::passes::lint::Rule::ALL
+        .iter()
+        .map(|rule| rule.name())
+        .collect();
+    codes.extend([
+        "inline-syntax",
+        "missing-alt",
+        "yaml-comment",
+        "document-number",
+        "addressee-colon",
+        "vertical-pdf",
+    ]);
+    codes
 }
 
 impl Project {
@@ -26,7 +48,7 @@ impl Project {
             .chain(std::iter::once(PathBuf::from(env!("CARGO_MANIFEST_DIR"))));
         for dir in candidates {
             if dir.join("layouts").is_dir() {
-                return Ok(Self { root: dir });
+                return Self::with_settings(dir);
             }
         }
         Err(Diagnostic::error(
@@ -38,9 +60,7 @@ impl Project {
 
     pub fn at(root: &Path) -> Result<Self, Diagnostic> {
         if root.join("layouts").is_dir() {
-            Ok(Self {
-                root: std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()),
-            })
+            Self::with_settings(std::path::absolute(root).unwrap_or_else(|_| root.to_path_buf()))
         } else {
             Err(Diagnostic::error(
                 root.display().to_string(),
@@ -49,8 +69,60 @@ impl Project {
         }
     }
 
+    fn with_settings(root: PathBuf) -> Result<Self, Diagnostic> {
+        let settings = settings::Settings::read(&root, &finding_codes())?;
+        Ok(Self { root, settings })
+    }
+
+    /// What the project's settings give a document that does not say: its layout.
+    pub fn apply_defaults(&self, document: &mut crate::model::Document) {
+        if !document.layout_from_content
+            && let Some(layout) = &self.settings.layout
+        {
+            document.layout = layout.clone();
+        }
+    }
+
+    /// The print settings a build of `document` uses: `print` (the command line's, with
+    /// the project's fallbacks) and the families the project maps to the font roles for
+    /// the document's language.
+    pub fn print_settings(
+        &self,
+        document: &crate::model::Document,
+        print: &crate::model::PrintSettings,
+    ) -> crate::model::PrintSettings {
+        crate::model::PrintSettings {
+            fonts: self.settings.roles_for(&document.lang),
+            ..print.clone()
+        }
+    }
+
+    /// The project's settings file, whether or not it exists.
+    pub fn settings_file(&self) -> PathBuf {
+        self.root.join(settings::FILE_NAME)
+    }
+
     pub fn fonts_dir(&self) -> PathBuf {
         self.root.join("fonts")
+    }
+
+    /// The folders fonts are found in, in order: the project's `fonts/`, the folders its
+    /// `paiban.toml` names, then the fonts paiban bundles (the `fonts/` of the source
+    /// tree it was built from, which `cargo install --path .` leaves in place), so that
+    /// a project made by `paiban init` builds without copying them.
+    pub fn font_dirs(&self) -> Vec<PathBuf> {
+        let mut dirs = vec![self.fonts_dir()];
+        dirs.extend(self.settings.font_paths.iter().cloned());
+        let bundled = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/fonts"));
+        let same = |a: &Path, b: &Path| {
+            std::fs::canonicalize(a)
+                .ok()
+                .is_some_and(|a| std::fs::canonicalize(b).ok() == Some(a))
+        };
+        if bundled.is_dir() && !dirs.iter().any(|dir| same(dir, &bundled)) {
+            dirs.push(bundled);
+        }
+        dirs
     }
 
     /// The layout's template, as the Typst path the generated markup imports.
@@ -79,6 +151,28 @@ impl Project {
     /// Checks that the named layout exists (listing the ones that do when it does not),
     /// and reads how it numbers figures, tables and appendices from its `layout.yaml`.
     pub fn check_layout(
+        &self,
+        layout: &str,
+        content_file: &str,
+    ) -> Result<NumberingStyle, Diagnostic> {
+        self.check_layout_from(layout, content_file).map_err(|d| {
+            match (&self.settings.file, self.settings.layout_at) {
+                // The project's default layout: the error is the project file's.
+                (Some(file), Some((line, column)))
+                    if self.settings.layout.as_deref() == Some(layout) =>
+                {
+                    Diagnostic {
+                        file: file.display().to_string(),
+                        ..d
+                    }
+                    .at(line, column)
+                }
+                _ => d,
+            }
+        })
+    }
+
+    fn check_layout_from(
         &self,
         layout: &str,
         content_file: &str,
