@@ -112,9 +112,44 @@ struct OutputArgs {
     /// Build the PDF even if some characters are in no font (they print as empty boxes).
     #[arg(long)]
     allow_missing_glyphs: bool,
+    /// The EPUB's page list: `print` marks where each page of the PDF begins and lists
+    /// the pages (an EPUB built alone lays the PDF out in memory); `none` leaves it out.
+    #[arg(long, value_enum, default_value = "print", value_name = "print|none")]
+    page_list: PageListArg,
+    /// Attach the content and every file it reads (images) to the PDF; `paiban extract`
+    /// writes them back out. With PDF/A, use a-3b or a-3u.
+    #[arg(long)]
+    embed_source: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum PageListArg {
+    Print,
+    None,
 }
 
 impl OutputArgs {
+    /// Applies the output options; after [`PrintArgs::apply`], whose standards they check.
+    fn apply(&self, builder: &mut Builder) {
+        builder.allow_missing_glyphs = self.allow_missing_glyphs;
+        builder.page_list = self.page_list == PageListArg::Print;
+        builder.embed_source = self.embed_source;
+        // PDF/A-1 and PDF/A-2 allow no attached files: refuse before any build.
+        let forbids = |s: &String| s.starts_with("a-1") || s.starts_with("a-2");
+        if let Some(standard) = builder.pdf_standards.iter().find(|s| forbids(s))
+            && self.embed_source
+        {
+            Cli::command()
+                .error(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    format!(
+                        "--embed-source attaches files to the PDF, which PDF/A-1 and PDF/A-2 forbid ({standard}); use a-3b or a-3u"
+                    ),
+                )
+                .exit();
+        }
+    }
+
     /// The command line's formats, else the project's, else the PDF.
     fn formats(&self, project: &Project) -> Formats {
         if self.format.is_empty() {
@@ -279,6 +314,15 @@ enum Command {
         #[arg(long, value_enum, default_value = "utf-8")]
         encoding: EncodingArg,
     },
+    /// Write out the files a PDF carries (`build --embed-source`): the content and the
+    /// images it reads, ready to build the same PDF again.
+    Extract {
+        #[arg(value_name = "FILE.pdf")]
+        file: PathBuf,
+        /// The folder to write them into (created if missing).
+        #[arg(short, long, value_name = "DIR")]
+        output: PathBuf,
+    },
     /// Print the JSON Schema of the content format, for editors.
     Schema {
         /// The schema of an included file (a chapter of a book) instead.
@@ -441,9 +485,9 @@ fn run(command: Command) -> Result<(), Failed> {
                 inputs
             };
             let mut builder = fonts.builder(batch_project(fonts.root.as_deref(), &inputs)?);
-            builder.allow_missing_glyphs = out.allow_missing_glyphs;
             builder.deny_warnings = batch.deny_warnings;
             print.apply(&mut builder);
+            out.apply(&mut builder);
             build(&builder, &inputs, &out, &batch)
         }
         Command::Watch {
@@ -462,8 +506,8 @@ fn run(command: Command) -> Result<(), Failed> {
                 .into());
             }
             let mut builder = fonts.builder(project(fonts.root.as_deref(), &file)?);
-            builder.allow_missing_glyphs = out.allow_missing_glyphs;
             print.apply(&mut builder);
+            out.apply(&mut builder);
             paiban::pipeline::watch::keep_freed_memory();
             let output = out.output(&builder.project);
             let formats = out.formats(&builder.project);
@@ -567,6 +611,12 @@ fn run(command: Command) -> Result<(), Failed> {
             match output {
                 Some(path) => pipeline::write_atomically(&path, yaml.as_bytes())?,
                 None => print!("{yaml}"),
+            }
+            Ok(())
+        }
+        Command::Extract { file, output } => {
+            for written in pipeline::source::extract(&file, &output)? {
+                eprintln!("{}", written.display());
             }
             Ok(())
         }

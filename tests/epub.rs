@@ -459,7 +459,7 @@ fn a_gongwen_has_its_parts_in_order_and_passes_epubcheck() {
         "<p class=\"mark\">示例市档案局文件</p>",
         "<p class=\"doc-number\">示档发〔2026〕5号</p>",
         "</header>",
-        "<header class=\"title-block\">",
+        "<div class=\"title-block\">",
         "<p class=\"addressee\">各区县档案局，市直各单位：</p>",
         "为进一步加强档案资源建设",
         "及时报告。",
@@ -484,8 +484,9 @@ fn a_gongwen_has_its_parts_in_order_and_passes_epubcheck() {
         at += found + marker.len();
     }
     // The title block of a 公文 does not sign it: the signature does, after the text.
-    let title_block = &all[all.find("<header class=\"title-block\">").unwrap()..];
-    let title_block = &title_block[..title_block.find("</header>").unwrap()];
+    // It is no header of its own: the 版头 is the document's one banner.
+    let title_block = &all[all.find("<div class=\"title-block\">").unwrap()..];
+    let title_block = &title_block[..title_block.find("</div>").unwrap()];
     assert!(!title_block.contains("示例市档案局<"), "{title_block}");
     // The signature closes the chapter before the first 附件; the 版记 ends the last.
     let first_appendix = chapters

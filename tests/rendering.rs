@@ -246,7 +246,8 @@ fn document_metadata_comes_from_the_content() {
 
 /// The v1 samples as they were before content format v2 (`tests/data/v1/`): built now,
 /// every page renders to the same pixels (`pdftoppm -r 36 -gray`, stored as PNG beside
-/// them), and the EPUB has the same text.
+/// them), and the EPUB has the same text (and, since the EPUB has a cover page and the
+/// print edition's page list, their words: 封面, 页码 and the page numbers).
 #[test]
 fn v1_documents_render_as_they_always_have() {
     let fixtures = common::project_root().join("tests/data/v1");

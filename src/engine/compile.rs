@@ -97,15 +97,31 @@ pub struct StageTimings {
     pub export: Duration,
 }
 
+/// The laid-out pages of a document, before they are written as PDF.
+pub struct Typeset {
+    pub document: PagedDocument,
+    /// Warnings that did not fail the build.
+    pub warnings: Vec<Diagnostic>,
+    /// typst's evaluation and layout.
+    pub time: Duration,
+}
+
 /// Compiles the world's main markup and exports it as PDF.
 ///
 /// Fonts are part of the contract: a warning that a font family is unknown fails the
 /// build instead of letting typst fall back to whatever covers the text.
 pub fn compile_pdf(world: &PaibanWorld, settings: &PdfSettings) -> Result<CompileOutput, Failure> {
-    let standards = standards(&settings.standards)?;
+    // A standard typst does not know is refused before anything is laid out.
+    standards(&settings.standards)?;
+    let typeset = typeset(world)?;
+    export_pdf(world, &typeset, settings)
+}
+
+/// Compiles the world's main markup into pages (without writing a PDF).
+pub fn typeset(world: &PaibanWorld) -> Result<Typeset, Failure> {
     let started = Instant::now();
     let result = typst::compile::<PagedDocument>(world);
-    let typeset = started.elapsed();
+    let time = started.elapsed();
     let mut warnings: Vec<Diagnostic> = result.warnings.iter().map(|w| convert(world, w)).collect();
     for warning in &mut warnings {
         if warning.message.starts_with("unknown font family") {
@@ -128,6 +144,21 @@ pub fn compile_pdf(world: &PaibanWorld, settings: &PdfSettings) -> Result<Compil
     if warnings.iter().any(Diagnostic::is_error) {
         return Err(Failure(warnings));
     }
+    Ok(Typeset {
+        document,
+        warnings,
+        time,
+    })
+}
+
+/// Writes laid-out pages as PDF, with the amendments typst does not make.
+pub fn export_pdf(
+    world: &PaibanWorld,
+    typeset: &Typeset,
+    settings: &PdfSettings,
+) -> Result<CompileOutput, Failure> {
+    let standards = standards(&settings.standards)?;
+    let started = Instant::now();
     let options = PdfOptions {
         creator: Smart::Custom(Some(format!(
             "paiban {} (Typst 0.15.1)",
@@ -137,7 +168,7 @@ pub fn compile_pdf(world: &PaibanWorld, settings: &PdfSettings) -> Result<Compil
         timestamp: settings.timestamp.and_then(timestamp),
         ..PdfOptions::default()
     };
-    let mut pdf = typst_pdf::pdf(&document, &options).map_err(|errors| {
+    let mut pdf = typst_pdf::pdf(&typeset.document, &options).map_err(|errors| {
         Failure(
             errors
                 .iter()
@@ -146,6 +177,10 @@ pub fn compile_pdf(world: &PaibanWorld, settings: &PdfSettings) -> Result<Compil
                     if diagnostic.message.contains("missing document date") {
                         diagnostic.with_hint(
                             "give the content a `date`, or set SOURCE_DATE_EPOCH for the build",
+                        )
+                    } else if diagnostic.message.contains("attach") {
+                        diagnostic.with_hint(
+                            "PDF/A-2 allows no attached files: embed the source with --pdf-standard a-3b (or a-3u)",
                         )
                     } else {
                         diagnostic
@@ -161,11 +196,11 @@ pub fn compile_pdf(world: &PaibanWorld, settings: &PdfSettings) -> Result<Compil
     }
     Ok(CompileOutput {
         pdf,
-        pages: document.pages().len(),
-        warnings,
+        pages: typeset.document.pages().len(),
+        warnings: typeset.warnings.clone(),
         timings: StageTimings {
-            typeset,
-            export: started.elapsed() - typeset,
+            typeset: typeset.time,
+            export: started.elapsed(),
         },
     })
 }

@@ -6,9 +6,12 @@ pub mod amend;
 pub mod compile;
 pub mod fonts;
 pub mod images;
+pub mod pages;
 pub mod preflight;
 pub mod world;
 
-pub use compile::{CompileOutput, PdfSettings, StageTimings, compile_pdf};
+pub use compile::{
+    CompileOutput, PdfSettings, StageTimings, Typeset, compile_pdf, export_pdf, typeset,
+};
 pub use fonts::{FontOptions, Fonts};
 pub use world::PaibanWorld;

@@ -22,6 +22,8 @@ pub struct PaibanWorld {
     /// Files read from disk during this world's life.
     files: Mutex<HashMap<FileId, FileResult<Bytes>>>,
     sources: Mutex<HashMap<FileId, FileResult<Source>>>,
+    /// Files served from memory at virtual paths (the sources a PDF attaches).
+    overlay: HashMap<FileId, Bytes>,
     today: Option<Datetime>,
 }
 
@@ -44,6 +46,7 @@ impl PaibanWorld {
             main: Source::new(main_id, markup),
             files: Mutex::new(HashMap::new()),
             sources: Mutex::new(HashMap::new()),
+            overlay: HashMap::new(),
             today: source_date_epoch.and_then(date_of),
         }
     }
@@ -82,6 +85,15 @@ impl PaibanWorld {
         }
     }
 
+    /// Serves exactly `files` (virtual path, bytes) from memory, in place of any file at
+    /// those paths.
+    pub fn set_overlay(&mut self, files: Vec<(String, Vec<u8>)>) {
+        self.overlay = files
+            .into_iter()
+            .map(|(path, bytes)| (file_id(&path), Bytes::new(bytes)))
+            .collect();
+    }
+
     /// Uses another set of fonts (after the font folders changed).
     pub fn set_fonts(&mut self, fonts: Arc<Fonts>) {
         self.fonts = fonts;
@@ -98,6 +110,9 @@ impl PaibanWorld {
     fn read(&self, id: FileId) -> FileResult<Bytes> {
         if id == self.main.id() {
             return Ok(Bytes::from_string(self.main.text().to_owned()));
+        }
+        if let Some(bytes) = self.overlay.get(&id) {
+            return Ok(bytes.clone());
         }
         cached(&self.files, id, || self.read_from_disk(id))
     }

@@ -215,6 +215,27 @@ impl Locale {
         }
     }
 
+    /// The heading of the EPUB's page list (the print edition's pages).
+    pub fn pages(self) -> &'static str {
+        match self {
+            Locale::Hans => "页码",
+            Locale::Hant => "頁碼",
+            Locale::Japanese => "ページ",
+            Locale::Korean => "페이지",
+            Locale::English => "Pages",
+        }
+    }
+
+    /// The EPUB landmark and page title of the cover.
+    pub fn cover(self) -> &'static str {
+        match self {
+            Locale::Hans | Locale::Hant => "封面",
+            Locale::Japanese => "表紙",
+            Locale::Korean => "표지",
+            Locale::English => "Cover",
+        }
+    }
+
     /// The heading of the EPUB's landmarks.
     pub fn landmarks(self) -> &'static str {
         match self {
@@ -241,27 +262,144 @@ impl Locale {
         }
     }
 
-    /// The EPUB's accessibility summary, in the book's language and in English.
-    pub fn accessibility_summary(self) -> String {
-        const ENGLISH: &str = "Text only, with numbered headings, a table of contents and the print reading order; panels are marked as asides.";
-        let own = match self {
+    /// The EPUB's accessibility summary of the book `facts` describe, in the book's
+    /// language and in English.
+    pub fn accessibility_summary(self, facts: &AccessibilityFacts) -> String {
+        let (n, k) = (facts.figures, facts.described);
+        let edition = facts.print_edition.as_deref();
+        let mut own = String::new();
+        let mut english = String::from(
+            "Text with numbered headings, a table of contents and the print reading order.",
+        );
+        match self {
             Locale::Hans => {
-                "全文为文字，标题分级编号并有目录导航，阅读顺序与印刷版一致；专栏以边框标出。"
+                own.push_str("正文为文字，标题分级编号，有目录导航，阅读顺序与印刷版一致。");
+                match (n, k) {
+                    (0, _) => {}
+                    (n, k) if k == n => own.push_str(&format!("全书{n}幅插图均有文字说明。")),
+                    (n, k) => {
+                        own.push_str(&format!("全书{n}幅插图中{k}幅有文字说明，其余须看图。"))
+                    }
+                }
+                if facts.panels {
+                    own.push_str("专栏以边框标出。");
+                }
+                if let Some(edition) = edition {
+                    own.push_str(&format!("标出了印刷版（{edition}）的页码，可按页码跳转。"));
+                }
+                if facts.conforms {
+                    own.push_str("符合 EPUB Accessibility 1.1 与 WCAG 2.2 AA 级的要求。");
+                }
             }
             Locale::Hant => {
-                "全文為文字，標題分級編號並有目錄導覽，閱讀順序與印刷版一致；專欄以邊框標出。"
+                own.push_str("正文為文字，標題分級編號，有目錄導覽，閱讀順序與印刷版一致。");
+                match (n, k) {
+                    (0, _) => {}
+                    (n, k) if k == n => own.push_str(&format!("全書{n}幅插圖均有文字說明。")),
+                    (n, k) => {
+                        own.push_str(&format!("全書{n}幅插圖中{k}幅有文字說明，其餘須看圖。"))
+                    }
+                }
+                if facts.panels {
+                    own.push_str("專欄以邊框標出。");
+                }
+                if let Some(edition) = edition {
+                    own.push_str(&format!("標出了印刷版（{edition}）的頁碼，可按頁碼跳轉。"));
+                }
+                if facts.conforms {
+                    own.push_str("符合 EPUB Accessibility 1.1 及 WCAG 2.2 AA 級的要求。");
+                }
             }
             Locale::Japanese => {
-                "本文はテキストのみで、見出しには番号があり、目次から移動でき、読む順序は印刷版と同じです。コラムは囲みとして示されます。"
+                own.push_str(
+                    "本文はテキストで、見出しには番号があり、目次から移動でき、読む順序は印刷版と同じです。",
+                );
+                match (n, k) {
+                    (0, _) => {}
+                    (n, k) if k == n => {
+                        own.push_str(&format!("図{n}点にはすべて代替テキストがあります。"))
+                    }
+                    (n, k) => {
+                        own.push_str(&format!("図{n}点のうち{k}点に代替テキストがあります。"))
+                    }
+                }
+                if facts.panels {
+                    own.push_str("コラムは囲みとして示されます。");
+                }
+                if let Some(edition) = edition {
+                    own.push_str(&format!(
+                        "印刷版（{edition}）のページ番号が示され、ページから移動できます。"
+                    ));
+                }
+                if facts.conforms {
+                    own.push_str("EPUB Accessibility 1.1（WCAG 2.2 レベル AA）に適合します。");
+                }
             }
             Locale::Korean => {
-                "본문은 텍스트로만 되어 있으며, 제목에 번호가 있고 목차로 이동할 수 있으며, 읽는 순서는 인쇄본과 같습니다. 상자는 별도 영역으로 표시됩니다. "
+                own.push_str(
+                    "본문은 텍스트이며, 제목에 번호가 있고 목차로 이동할 수 있으며, 읽는 순서는 인쇄본과 같습니다. ",
+                );
+                match (n, k) {
+                    (0, _) => {}
+                    (n, k) if k == n => {
+                        own.push_str(&format!("그림 {n}개 모두에 대체 텍스트가 있습니다. "))
+                    }
+                    (n, k) => {
+                        own.push_str(&format!("그림 {n}개 중 {k}개에 대체 텍스트가 있습니다. "))
+                    }
+                }
+                if facts.panels {
+                    own.push_str("상자는 별도 영역으로 표시됩니다. ");
+                }
+                if let Some(edition) = edition {
+                    own.push_str(&format!(
+                        "인쇄본({edition})의 쪽 번호가 표시되어 있어 쪽으로 이동할 수 있습니다. "
+                    ));
+                }
+                if facts.conforms {
+                    own.push_str("EPUB Accessibility 1.1(WCAG 2.2 AA 등급)을 충족합니다. ");
+                }
             }
-            Locale::English => "",
-        };
+            Locale::English => {}
+        }
+        match (n, k) {
+            (0, _) => {}
+            (1, 1) => english.push_str(" The figure has a text description."),
+            (n, k) if k == n => {
+                english.push_str(&format!(" All {n} figures have text descriptions."))
+            }
+            (n, k) => english.push_str(&format!(
+                " {k} of {n} figures have text descriptions; the others must be seen."
+            )),
+        }
+        if facts.panels {
+            english.push_str(" Panels are marked as asides.");
+        }
+        if let Some(edition) = edition {
+            english.push_str(&format!(
+                " The page numbers of the print edition ({edition}) are marked and listed."
+            ));
+        }
+        if facts.conforms {
+            english.push_str(" Meets EPUB Accessibility 1.1 at WCAG 2.2 Level AA.");
+        }
         // A Chinese or Japanese full stop needs no space after it.
-        format!("{own}{ENGLISH}")
+        format!("{own}{english}")
     }
+}
+
+/// What an EPUB's accessibility summary says of the book.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccessibilityFacts {
+    /// Figures in the book, and how many of them have a text description.
+    pub figures: usize,
+    pub described: usize,
+    /// Whether the book has panels (专栏), marked as asides.
+    pub panels: bool,
+    /// The print edition whose page numbers the book carries, if it does.
+    pub print_edition: Option<String>,
+    /// Whether the book claims EPUB Accessibility 1.1 at WCAG 2.2 AA.
+    pub conforms: bool,
 }
 
 const MONTHS: [&str; 12] = [

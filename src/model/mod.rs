@@ -5,6 +5,7 @@ pub mod gongwen;
 mod inline;
 mod load;
 pub mod locale;
+pub mod pagelist;
 pub mod print;
 pub mod schema;
 pub mod source;
@@ -15,6 +16,7 @@ pub use blocks::{
     Quote, Sidebar, Table, Verse,
 };
 pub use gongwen::Gongwen;
+
 pub use inline::{
     Id, Inline, Lang, Link, Note, Origin, Ref, Ruby, Run, Target, TargetKind, Text, visit,
     visit_mut,
@@ -46,6 +48,8 @@ pub struct Document {
     pub source: Option<String>,
     /// A stable identifier for the publication (an ISBN, a URN); EPUB derives one if absent.
     pub identifier: Option<String>,
+    /// The EPUB's cover picture (`cover:`); without one, the title page is pictured.
+    pub cover: Option<CoverImage>,
     pub layout: String,
     /// Whether the content names its layout; else the project's default applies.
     pub layout_from_content: bool,
@@ -74,6 +78,16 @@ pub struct Document {
     pub warnings: Vec<(Origin, String)>,
     /// How the layout numbers figures, tables and appendices; set by the numbering pass.
     pub numbering: locale::NumberingStyle,
+}
+
+/// A cover picture, as the content names it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CoverImage {
+    /// The image file, relative to the content file (the rules of a figure's path).
+    pub path: String,
+    pub path_origin: Origin,
+    /// The file's path from the project root, once the build has found and checked it.
+    pub project_path: Option<String>,
 }
 
 /// The direction lines run in.

@@ -94,6 +94,7 @@ pub fn content_schema() -> Value {
             "lang": {"type": "string", "description": "A BCP 47 language tag, such as zh-CN, zh-Hant-TW, ja or en."},
             "source": {"$ref": "#/$defs/string", "description": "Where the text was printed."},
             "identifier": {"$ref": "#/$defs/string", "description": "The EPUB's dc:identifier (an ISBN, a URN)."},
+            "cover": {"type": "string", "description": "The EPUB's cover picture (PNG, JPEG, GIF, WebP or SVG), relative to this file; without one, the PDF's title page is pictured."},
             "layout": {"type": "string", "pattern": "^[a-z0-9_-]+$", "description": "A folder in layouts/."},
             "paper": {"type": "string", "description": "A4, A5, B5, 16k, 32k-large, 32k, or WxHmm such as 150x230mm."},
             "size": {"type": ["string", "number"], "description": "The body type size: a 字号 such as 五号, or points such as 10.5pt."},

@@ -79,7 +79,7 @@ impl Cache {
         hasher.write(&content);
         hasher.write_usize(content.len());
         let settings = format!(
-            "{:?} allow_missing_glyphs={} deny_warnings={} print={:?} project={:?} standards={:?} epoch={:?}",
+            "{:?} allow_missing_glyphs={} deny_warnings={} print={:?} project={:?} standards={:?} page_list={} embed_source={} epoch={:?}",
             options.formats,
             builder.allow_missing_glyphs,
             builder.deny_warnings,
@@ -87,6 +87,8 @@ impl Cache {
             // What paiban.toml says (its default layout and paper, its font roles).
             builder.project.settings,
             builder.pdf_standards,
+            builder.page_list,
+            builder.embed_source,
             std::env::var("SOURCE_DATE_EPOCH").ok(),
         );
         hasher.write(settings.as_bytes());

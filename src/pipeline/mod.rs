@@ -7,6 +7,7 @@ mod check;
 mod files;
 pub mod includes;
 pub mod resources;
+pub mod source;
 mod text;
 pub mod watch;
 
@@ -25,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use crate::diag::{Diagnostic, Failure};
-use crate::engine::{FontOptions, Fonts, PaibanWorld, PdfSettings, StageTimings, compile_pdf};
+use crate::engine::{FontOptions, Fonts, PaibanWorld, PdfSettings, StageTimings, Typeset};
 use crate::model::print::Role;
 use crate::model::{self, Document, PrintSettings, TextPath};
 use crate::passes;
@@ -185,6 +186,10 @@ pub struct Builder {
     pub print: PrintSettings,
     /// PDF standards to conform to (`a-2b`, `ua-1`, …), as typst names them.
     pub pdf_standards: Vec<String>,
+    /// Give the EPUB the PDF's page numbers (a page list); off with `--page-list none`.
+    pub page_list: bool,
+    /// Attach the content and every file it reads to the PDF (`--embed-source`).
+    pub embed_source: bool,
     font_options: FontOptions,
     /// The command line's font folders, searched after the project's.
     extra_font_dirs: Vec<PathBuf>,
@@ -208,6 +213,8 @@ impl Builder {
             deny_warnings: false,
             print: PrintSettings::default(),
             pdf_standards: Vec::new(),
+            page_list: true,
+            embed_source: false,
             font_options: FontOptions {
                 dirs,
                 system: system_fonts,
@@ -224,6 +231,8 @@ impl Builder {
             deny_warnings: self.deny_warnings,
             print: self.print.clone(),
             pdf_standards: self.pdf_standards.clone(),
+            page_list: self.page_list,
+            embed_source: self.embed_source,
             font_options: self.font_options.clone(),
             extra_font_dirs: self.extra_font_dirs.clone(),
             fonts: OnceLock::new(),
@@ -346,7 +355,9 @@ impl Builder {
         out_dir: &Path,
     ) -> Result<Built, Failure> {
         let unsupported = self.unsupported_in_pdf(document, content)?;
-        let world = self.world(content, self.markup(document, content)?);
+        let (markup, _, attachments) = self.markup(document, content)?;
+        let mut world = self.world(content, markup);
+        world.set_overlay(attachments);
         let mut compiled = self.compile(&world, document.lang.as_str())?;
         compiled.warnings.splice(0..0, unsupported);
         let output = output_path(out_dir, content, "pdf");
@@ -359,9 +370,12 @@ impl Builder {
     /// nothing and leaves every previous output in place. `world` is the World to compile
     /// the PDF in, if the caller keeps one (watch); else a new one is made.
     ///
-    /// The EPUB is made first and the document dropped before the PDF is compiled, so
-    /// that typst's compile, which needs most of the memory, does not share it with the
-    /// model.
+    /// The EPUB's page list and its cover (when the content gives none) come from the
+    /// PDF's pages: the document is laid out first (in memory only, for an EPUB built
+    /// alone), with the same print settings, and the EPUB made from the model and those
+    /// pages. An EPUB that needs no pages is made first, and the model dropped before
+    /// typst compiles, so that the compile, which needs most of the memory, does not share
+    /// it with the model.
     pub fn write_formats(
         &self,
         document: Document,
@@ -371,40 +385,90 @@ impl Builder {
         epub_embed_fonts: bool,
         world: Option<&mut Option<PaibanWorld>>,
     ) -> Result<Written, Failure> {
-        let epub = if formats.epub {
-            Some(self.epub_bytes(&document, content, epub_embed_fonts)?)
+        let needs_pages = formats.epub && self.epub_needs_pages(&document);
+        let mut epub = None;
+        if formats.epub && !needs_pages {
+            epub = Some(self.epub_bytes(&document, content, epub_embed_fonts, None)?);
+        }
+        if !formats.pdf && !needs_pages {
+            return self.write_outputs(content, out_dir, None, epub, Vec::new());
+        }
+        let unsupported = if formats.pdf {
+            self.unsupported_in_pdf(&document, content)?
         } else {
-            None
+            Vec::new()
         };
-        let (markup, unsupported) = if formats.pdf {
-            (
-                Some(self.markup(&document, content)?),
-                self.unsupported_in_pdf(&document, content)?,
-            )
+        let (markup, anchors, attachments) = if formats.pdf {
+            self.markup(&document, content)?
         } else {
-            (None, Vec::new())
+            // Laid out for the EPUB only: the PDF's own checks do not apply.
+            let (markup, anchors) = writers::typst::write_with_anchors(
+                &document,
+                &content.display().to_string(),
+                &self.project.print_settings(&document, &self.print),
+                &[],
+            );
+            (markup, anchors, Vec::new())
         };
         let language = document.lang.as_str().to_owned();
-        drop(document);
-        let pdf = match markup {
-            Some(markup) => Some(match world {
-                Some(slot) => {
-                    let world = match slot {
-                        Some(world) => {
-                            world.set_markup(&markup);
-                            world
-                        }
-                        None => slot.insert(self.world(content, markup)),
-                    };
-                    let compiled = self.compile(world, &language);
-                    // Keep the memoised work of recent builds only, so memory stays flat.
-                    typst::comemo::evict(10);
-                    compiled?
+        let document = needs_pages.then_some(document);
+        let kept = world.is_some();
+        let mut fresh = None;
+        let world = match world {
+            Some(slot) => match slot {
+                Some(world) => {
+                    world.set_markup(&markup);
+                    world
                 }
-                None => self.compile(&self.world(content, markup), &language)?,
-            }),
-            None => None,
+                None => slot.insert(self.world(content, markup)),
+            },
+            None => fresh.insert(self.world(content, markup)),
         };
+        world.set_overlay(attachments);
+        let outcome = self.typeset(world).and_then(|typeset| {
+            let world = &*world;
+            // The EPUB's pages (the page list, the cover rendered) and the PDF's export
+            // read the same layout: on two cores, side by side.
+            std::thread::scope(|scope| {
+                let pages = document.as_ref().map(|document| {
+                    scope.spawn(|| self.pages_for_epub(world, &typeset, document, &anchors))
+                });
+                let pdf = formats
+                    .pdf
+                    .then(|| self.export(world, &typeset, &language))
+                    .transpose();
+                let pages = pages
+                    .map(|handle| handle.join().expect("the page finder does not panic"))
+                    .transpose()?;
+                Ok((pages, pdf?))
+            })
+        });
+        drop(fresh);
+        if kept {
+            // Keep the memoised work of recent builds only, so memory stays flat.
+            typst::comemo::evict(10);
+        }
+        let (pages, pdf) = outcome?;
+        if let (Some(document), Some((page_list, cover))) = (&document, pages) {
+            epub = Some(self.epub_bytes(
+                document,
+                content,
+                epub_embed_fonts,
+                Some((page_list.as_ref(), cover)),
+            )?);
+        }
+        self.write_outputs(content, out_dir, pdf, epub, unsupported)
+    }
+
+    /// Writes the formats made, all or none.
+    fn write_outputs(
+        &self,
+        content: &Path,
+        out_dir: &Path,
+        pdf: Option<crate::engine::CompileOutput>,
+        epub: Option<Vec<u8>>,
+        unsupported: Vec<Diagnostic>,
+    ) -> Result<Written, Failure> {
         let pdf_path = output_path(out_dir, content, "pdf");
         let epub_path = output_path(out_dir, content, "epub");
         let mut files: Vec<(&Path, &[u8])> = Vec::new();
@@ -424,19 +488,99 @@ impl Builder {
         })
     }
 
+    /// Whether the EPUB of `document` needs the PDF's pages: for its page list, or for
+    /// its cover when the content names no cover picture.
+    fn epub_needs_pages(&self, document: &Document) -> bool {
+        self.page_list || document.cover.is_none()
+    }
+
+    /// What the EPUB takes from the laid-out pages: the page list (unless `--page-list
+    /// none`) and, without a cover picture in the content, the title page as one.
+    fn pages_for_epub(
+        &self,
+        world: &PaibanWorld,
+        typeset: &Typeset,
+        document: &Document,
+        anchors: &model::pagelist::Anchors,
+    ) -> Result<
+        (
+            Option<model::pagelist::PageList>,
+            Option<writers::epub::Cover>,
+        ),
+        Failure,
+    > {
+        let page_list = self.page_list.then(|| {
+            let breaks = crate::engine::pages::page_breaks(world, &typeset.document, anchors);
+            let edition = self.edition(&typeset.document);
+            let name = document.identifier.as_ref().unwrap_or(&document.title);
+            model::pagelist::PageList {
+                breaks,
+                source: format!("{name} ({edition})"),
+                edition,
+            }
+        });
+        let cover = match document.cover {
+            Some(_) => None,
+            None => {
+                let png =
+                    crate::engine::pages::title_page_png(&typeset.document).ok_or_else(|| {
+                        Diagnostic::error(
+                            world.display_path(typst::World::main(world)),
+                            "the title page cannot be pictured for the EPUB's cover",
+                        )
+                    })?;
+                Some(writers::epub::Cover {
+                    bytes: png,
+                    media_type: "image/png",
+                })
+            }
+        };
+        Ok((page_list, cover))
+    }
+
+    /// The print edition the page list follows: the PDF, its trim size (named if it has
+    /// a name) and, in two-sided print, that.
+    fn edition(&self, document: &typst_layout::PagedDocument) -> String {
+        let (width, height) = crate::engine::pages::trim_mm(document).unwrap_or((210.0, 297.0));
+        let named = model::print::PAPER_PRESETS
+            .iter()
+            .find(|(_, w, h)| (w - width).abs() < 0.5 && (h - height).abs() < 0.5)
+            .map(|(name, ..)| format!("{name}, "))
+            .unwrap_or_default();
+        let round = |mm: f64| (mm * 10.0).round() / 10.0;
+        let sides = if self.print.two_sided {
+            ", two-sided"
+        } else {
+            ""
+        };
+        format!("PDF, {named}{}×{} mm{sides}", round(width), round(height))
+    }
+
     /// The Typst markup for `document` (read from `content`), after refusing characters
-    /// no font has, unless allowed.
-    fn markup(&self, document: &Document, content: &Path) -> Result<String, Failure> {
+    /// no font has, unless allowed; where its texts stand in it; and the files the PDF
+    /// attaches (`--embed-source`), to be served at their virtual paths.
+    fn markup(
+        &self,
+        document: &Document,
+        content: &Path,
+    ) -> Result<(String, model::pagelist::Anchors, source::Served), Failure> {
         self.refuse_undated_archive(document, content)?;
         self.refuse_figures_without_alt(document, content)?;
         if !self.allow_missing_glyphs {
             self.refuse_missing_glyphs(document, content)?;
         }
-        Ok(writers::typst::write(
+        let (attachments, files) = if self.embed_source {
+            source::attachments(document, content, &self.project.root)?
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        let (markup, anchors) = writers::typst::write_with_anchors(
             document,
             &content.display().to_string(),
             &self.project.print_settings(document, &self.print),
-        ))
+            &attachments,
+        );
+        Ok((markup, anchors, files))
     }
 
     /// Warnings about what the document asks of the PDF that it cannot do: vertical
@@ -479,16 +623,16 @@ impl Builder {
         world: &PaibanWorld,
         language: &str,
     ) -> Result<crate::engine::CompileOutput, Failure> {
-        let settings = PdfSettings {
-            language: language.to_owned(),
-            standards: self.pdf_standards.clone(),
-            bleed_box_mm: (self.print.bleed_mm > 0.0 || self.print.crop_marks)
-                .then_some(self.print.bleed_mm),
-            timestamp: source_date_epoch(),
-        };
-        let compiled = compile_pdf(world, &settings)?;
-        if self.deny_warnings && !compiled.warnings.is_empty() {
-            let denied = compiled
+        crate::engine::compile::check_standards(&self.pdf_standards)?;
+        let typeset = self.typeset(world)?;
+        self.export(world, &typeset, language)
+    }
+
+    /// Lays out the world's markup; with `deny_warnings`, warnings fail it.
+    fn typeset(&self, world: &PaibanWorld) -> Result<Typeset, Failure> {
+        let typeset = crate::engine::typeset(world)?;
+        if self.deny_warnings && !typeset.warnings.is_empty() {
+            let denied = typeset
                 .warnings
                 .into_iter()
                 .map(|warning| Diagnostic {
@@ -498,7 +642,24 @@ impl Builder {
                 .collect();
             return Err(Failure(denied));
         }
-        Ok(compiled)
+        Ok(typeset)
+    }
+
+    /// Writes laid-out pages as PDF with this builder's settings.
+    fn export(
+        &self,
+        world: &PaibanWorld,
+        typeset: &Typeset,
+        language: &str,
+    ) -> Result<crate::engine::CompileOutput, Failure> {
+        let settings = PdfSettings {
+            language: language.to_owned(),
+            standards: self.pdf_standards.clone(),
+            bleed_box_mm: (self.print.bleed_mm > 0.0 || self.print.crop_marks)
+                .then_some(self.print.bleed_mm),
+            timestamp: source_date_epoch(),
+        };
+        crate::engine::export_pdf(world, typeset, &settings)
     }
 
     /// Builds `content` into `out_dir/<stem>.epub`, with the layout's `epub.css`, and with
@@ -510,30 +671,34 @@ impl Builder {
         embed_fonts: bool,
     ) -> Result<PathBuf, Failure> {
         let document = load(content, &self.project)?;
-        self.write_epub(&document, content, out_dir, embed_fonts)
+        let formats = Formats {
+            pdf: false,
+            epub: true,
+        };
+        let written = self.write_formats(document, content, out_dir, formats, embed_fonts, None)?;
+        Ok(written
+            .epub
+            .unwrap_or_else(|| output_path(out_dir, content, "epub")))
     }
 
-    /// Writes an already loaded `document` (read from `content`) as `out_dir/<stem>.epub`.
-    pub fn write_epub(
-        &self,
-        document: &Document,
-        content: &Path,
-        out_dir: &Path,
-        embed_fonts: bool,
-    ) -> Result<PathBuf, Failure> {
-        let bytes = self.epub_bytes(document, content, embed_fonts)?;
-        let output = output_path(out_dir, content, "epub");
-        write_atomically(&output, &bytes)?;
-        Ok(output)
-    }
-
-    /// The EPUB of `document` (read from `content`), with the layout's `epub.css`.
+    /// The EPUB of `document` (read from `content`), with the layout's `epub.css`, and
+    /// from the PDF's pages (`pages`) its page list and, unless the content names one,
+    /// its cover.
     fn epub_bytes(
         &self,
         document: &Document,
         content: &Path,
         embed_fonts: bool,
+        pages: Option<(
+            Option<&model::pagelist::PageList>,
+            Option<writers::epub::Cover>,
+        )>,
     ) -> Result<Vec<u8>, Failure> {
+        let (page_list, cover) = pages.unwrap_or((None, None));
+        let cover = match cover {
+            Some(cover) => Some(cover),
+            None => self.cover_picture(document)?,
+        };
         let name = content.display().to_string();
         let css_path = self.project.epub_stylesheet(&document.layout);
         let read = |path: PathBuf| {
@@ -580,11 +745,31 @@ impl Builder {
             fonts,
             source_date_epoch: source_date_epoch(),
             images: self.epub_images(document)?,
+            page_list,
+            cover,
         };
         writers::epub::write(document, &options).map_err(|mut d| {
             d.file = name.clone();
             d.into()
         })
+    }
+
+    /// The content's cover picture (found and checked when it was loaded), if it names one.
+    fn cover_picture(&self, document: &Document) -> Result<Option<writers::epub::Cover>, Failure> {
+        let Some(project_path) = document
+            .cover
+            .as_ref()
+            .and_then(|c| c.project_path.as_ref())
+        else {
+            return Ok(None);
+        };
+        let file = self.project.root.join(project_path.trim_start_matches('/'));
+        let name = file.display().to_string();
+        let bytes = std::fs::read(&file)
+            .map_err(|e| Diagnostic::error(&name, format!("cannot read: {e}")))?;
+        let media_type = crate::engine::images::media_type(&bytes)
+            .ok_or_else(|| Diagnostic::error(&name, "no longer an image"))?;
+        Ok(Some(writers::epub::Cover { bytes, media_type }))
     }
 
     /// The image files of `document`'s figures (found and checked when it was loaded).

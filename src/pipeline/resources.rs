@@ -36,6 +36,13 @@ pub fn resolve_figures(
         .collect();
     let mut images: BTreeMap<String, ImageFile> = BTreeMap::new();
     let mut problems = Vec::new();
+    if let Some(cover) = &mut document.cover {
+        // The cover is named in the header, so in the book file.
+        match image(&cover.path, files[0], &root, &mut images) {
+            Ok(project_path) => cover.project_path = Some(project_path),
+            Err(message) => problems.push((cover.path_origin.clone(), message)),
+        }
+    }
     for_each_figure(&mut document.body, &mut |figure| match image(
         &figure.path,
         files[figure.path_origin.path.file as usize],

@@ -48,6 +48,9 @@ pub fn write(document: &Document, header_comment: &str) -> String {
     if let Some(identifier) = &document.identifier {
         let _ = writeln!(out, "identifier: {}", scalar(identifier));
     }
+    if let Some(cover) = &document.cover {
+        let _ = writeln!(out, "cover: {}", scalar(&cover.path));
+    }
     // A document that names no layout (an import) takes the project's default.
     if document.layout_from_content {
         let _ = writeln!(out, "layout: {}", scalar(&document.layout));

@@ -39,6 +39,7 @@ const DOCUMENT_KEYS: &[&str] = &[
     "lang",
     "source",
     "identifier",
+    "cover",
     "layout",
     "paper",
     "size",
@@ -442,6 +443,7 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_> {
         let mut lang = LanguageTag::default();
         let mut source = None;
         let mut identifier = None;
+        let mut cover = None;
         let mut layout = DEFAULT_LAYOUT.to_owned();
         let mut paper = None;
         let mut size = None;
@@ -466,6 +468,13 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_> {
                 "lang" => lang = map.next_value::<LangValue>()?.0,
                 "source" => source = Some(map.next_value::<PlainText>()?.0),
                 "identifier" => identifier = Some(map.next_value::<PlainText>()?.0),
+                "cover" => {
+                    cover = Some(super::CoverImage {
+                        path: map.next_value::<PlainText>()?.0,
+                        path_origin: super::Origin::at(TextPath::default().key("cover")),
+                        project_path: None,
+                    })
+                }
                 "layout" => layout = map.next_value::<LayoutName>()?.0,
                 "paper" => paper = Some(map.next_value::<PaperValue>()?.0),
                 "size" => size = Some(map.next_value::<SizeValue>()?.0),
@@ -498,6 +507,7 @@ impl<'de> Visitor<'de> for DocumentVisitor<'_> {
             source,
             identifier,
             layout_from_content: seen.contains(&"layout"),
+            cover,
             layout,
             paper,
             size,

@@ -3,6 +3,7 @@
 pub mod css;
 mod fonts;
 mod package;
+mod pages;
 mod xhtml;
 
 use std::collections::HashMap;
@@ -12,7 +13,9 @@ pub use fonts::{EmbeddedFont, FontSource};
 use xhtml::{escape, text};
 
 use crate::diag::Diagnostic;
-use crate::model::{Date, Document, Locale, Writing};
+use crate::model::locale::AccessibilityFacts;
+use crate::model::pagelist::PageList;
+use crate::model::{Block, Date, Document, Locale, Writing};
 
 pub struct EpubOptions<'a> {
     /// The layout's stylesheet (`layouts/<name>/epub.css`).
@@ -24,6 +27,31 @@ pub struct EpubOptions<'a> {
     pub source_date_epoch: Option<i64>,
     /// The figures' image files, by project path (`/content/images/map.png`).
     pub images: Vec<Image>,
+    /// The print edition's pages, to mark where each begins and list them.
+    pub page_list: Option<&'a PageList>,
+    /// The cover: the content's cover image, or the title page as a picture.
+    pub cover: Option<Cover>,
+}
+
+/// The book's cover picture.
+pub struct Cover {
+    pub bytes: Vec<u8>,
+    /// A media type a reading system shows (PNG, JPEG, GIF, WebP, SVG).
+    pub media_type: &'static str,
+}
+
+impl Cover {
+    /// The cover's file name in the package.
+    fn file_name(&self) -> String {
+        let extension = match self.media_type {
+            "image/jpeg" => "jpg",
+            "image/gif" => "gif",
+            "image/webp" => "webp",
+            "image/svg+xml" => "svg",
+            _ => "png",
+        };
+        format!("images/cover.{extension}")
+    }
 }
 
 /// An image file the book shows.
@@ -85,13 +113,26 @@ pub fn write(document: &Document, options: &EpubOptions) -> Result<Vec<u8>, Diag
             format!("images/{}-{name}", i + 1),
         );
     }
-    let (chapters, toc) = xhtml::chapters(document, &sheets, &image_files)?;
+    let (chapters, toc, page_list_nav) =
+        xhtml::chapters(document, &sheets, &image_files, options.page_list)?;
     let nav_sheets: Vec<&str> = sheets.iter().map(|s| s.trim_start_matches("../")).collect();
-    let nav = xhtml::nav(document, &toc, &chapters[0].href, &nav_sheets)?;
+    let cover_page = match &options.cover {
+        Some(cover) => Some(xhtml::cover(document, &sheets, &cover.file_name())?),
+        None => None,
+    };
+    let nav = xhtml::nav(
+        document,
+        &toc,
+        &chapters[0].href,
+        &nav_sheets,
+        &page_list_nav,
+        cover_page.as_ref().map(|_| xhtml::COVER_PAGE),
+    )?;
     let used: std::collections::BTreeSet<char> = chapters
         .iter()
         .flat_map(|c| c.xhtml.chars())
         .chain(nav.chars())
+        .chain(cover_page.iter().flat_map(|c| c.chars()))
         .filter(|c| !c.is_control())
         .collect();
     let fonts = options
@@ -101,9 +142,27 @@ pub fn write(document: &Document, options: &EpubOptions) -> Result<Vec<u8>, Diag
         .collect::<Result<Vec<EmbeddedFont>, Diagnostic>>()?;
 
     let mut package = Manifest::default();
-    // The landmarks link to the table of contents, so it must be in the spine; it stays out
-    // of the linear reading order, which the chapters make.
-    let mut spine = String::from("<itemref idref=\"nav\" linear=\"no\"/>\n");
+    // The cover first; the landmarks link to the table of contents, so it must be in the
+    // spine; it stays out of the linear reading order, which the chapters make.
+    let mut spine = String::new();
+    if let (Some(cover), Some(page)) = (&options.cover, cover_page) {
+        spine.push_str("<itemref idref=\"cover\"/>\n");
+        package.add(
+            "cover",
+            xhtml::COVER_PAGE,
+            "application/xhtml+xml",
+            None,
+            page.into_bytes(),
+        );
+        package.add(
+            "cover-image",
+            &cover.file_name(),
+            cover.media_type,
+            Some("cover-image"),
+            cover.bytes.clone(),
+        );
+    }
+    spine.push_str("<itemref idref=\"nav\" linear=\"no\"/>\n");
     package.add(
         "nav",
         "nav.xhtml",
@@ -162,7 +221,7 @@ pub fn write(document: &Document, options: &EpubOptions) -> Result<Vec<u8>, Diag
     }
 
     let modified = modified_time(document.date, options.source_date_epoch);
-    let opf = package_document(document, &package.items, &spine, &modified)?;
+    let opf = package_document(document, options, &package.items, &spine, &modified)?;
     package
         .files
         .insert(0, ("package.opf".to_owned(), opf.into_bytes()));
@@ -243,6 +302,7 @@ fn identifier(document: &Document) -> String {
 
 fn package_document(
     document: &Document,
+    options: &EpubOptions,
     manifest: &str,
     spine: &str,
     modified: &Modified,
@@ -275,23 +335,101 @@ fn package_document(
         "<meta property=\"dcterms:modified\">{}</meta>",
         modified.iso
     );
-    meta.push_str(
-        "<meta property=\"schema:accessMode\">textual</meta>\n\
-         <meta property=\"schema:accessModeSufficient\">textual</meta>\n\
-         <meta property=\"schema:accessibilityFeature\">structuralNavigation</meta>\n\
-         <meta property=\"schema:accessibilityFeature\">tableOfContents</meta>\n\
-         <meta property=\"schema:accessibilityFeature\">readingOrder</meta>\n\
-         <meta property=\"schema:accessibilityHazard\">none</meta>\n",
-    );
-    let _ = writeln!(
-        meta,
-        "<meta property=\"schema:accessibilitySummary\">{}</meta>",
-        text(&Locale::of(&document.lang).accessibility_summary())?
-    );
+    accessibility(&mut meta, document, options)?;
+    if options.cover.is_some() {
+        // For reading systems that look for the cover as EPUB 2 named it.
+        meta.push_str("<meta name=\"cover\" content=\"cover-image\"/>\n");
+    }
     Ok(format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
          <package xmlns=\"http://www.idpf.org/2007/opf\" version=\"3.0\" unique-identifier=\"book-id\" xml:lang=\"{lang}\">\n\
          <metadata xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n{meta}</metadata>\n\
          <manifest>\n{manifest}</manifest>\n<spine{direction}>\n{spine}</spine>\n</package>\n"
     ))
+}
+
+/// The accessibility metadata of the book as built: what it holds (text, and images if
+/// it has figures), what helps to read it (alternative text only when every figure has
+/// it, page navigation only with a page list), and the conformance claim only when the
+/// book meets it: every figure described, and the print edition's pages marked (EPUB
+/// Accessibility 1.1 asks for page navigation when a print edition exists, as the PDF
+/// does). The rest of the claim rests on what paiban writes for every book and what CI
+/// checks on every sample with Ace by DAISY and EPUBCheck.
+fn accessibility(
+    meta: &mut String,
+    document: &Document,
+    options: &EpubOptions,
+) -> Result<(), Diagnostic> {
+    let mut facts = AccessibilityFacts::default();
+    let mut headings = false;
+    for block in document.walk() {
+        match block {
+            Block::Figure(figure) => {
+                facts.figures += 1;
+                if figure
+                    .alt
+                    .as_deref()
+                    .is_some_and(|alt| !alt.trim().is_empty())
+                {
+                    facts.described += 1;
+                }
+            }
+            Block::Sidebar(_) => facts.panels = true,
+            Block::Heading(_) | Block::Appendix(_) => headings = true,
+            _ => {}
+        }
+    }
+    facts.print_edition = options.page_list.map(|list| list.edition.clone());
+    facts.conforms = facts.described == facts.figures && options.page_list.is_some();
+    let mut line = |property: &str, value: &str| {
+        let _ = writeln!(meta, "<meta property=\"{property}\">{value}</meta>");
+    };
+    line("schema:accessMode", "textual");
+    if facts.figures > 0 {
+        line("schema:accessMode", "visual");
+    }
+    if facts.described == facts.figures {
+        line("schema:accessModeSufficient", "textual");
+    }
+    if facts.figures > 0 {
+        line("schema:accessModeSufficient", "textual,visual");
+    }
+    if headings {
+        line("schema:accessibilityFeature", "structuralNavigation");
+    }
+    line("schema:accessibilityFeature", "tableOfContents");
+    line("schema:accessibilityFeature", "readingOrder");
+    if facts.figures > 0 && facts.described == facts.figures {
+        line("schema:accessibilityFeature", "alternativeText");
+    }
+    if options.page_list.is_some() {
+        line("schema:accessibilityFeature", "pageBreakMarkers");
+        line("schema:accessibilityFeature", "pageNavigation");
+    }
+    // An animated GIF may flash; paiban does not look inside one.
+    let gif = options
+        .images
+        .iter()
+        .any(|image| image.media_type == "image/gif");
+    if gif {
+        line("schema:accessibilityHazard", "unknownFlashingHazard");
+        line("schema:accessibilityHazard", "noMotionSimulationHazard");
+        line("schema:accessibilityHazard", "noSoundHazard");
+    } else {
+        line("schema:accessibilityHazard", "none");
+    }
+    line(
+        "schema:accessibilitySummary",
+        &text(&Locale::of(&document.lang).accessibility_summary(&facts))?,
+    );
+    if let Some(list) = options.page_list {
+        line("pageBreakSource", &text(&list.source)?);
+    }
+    if facts.conforms {
+        line(
+            "dcterms:conformsTo",
+            "EPUB Accessibility 1.1 - WCAG 2.2 Level AA",
+        );
+    }
+    Ok(())
 }

@@ -8,7 +8,9 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
+use super::pages::{Markers, Piece};
 use crate::diag::Diagnostic;
+use crate::model::pagelist::{BlockKey, PageList, Place, TextKey};
 use crate::model::{
     Align, Block, Document, Figure, Gongwen, Heading, Id, Inline, List, ListStyle, Locale, Table,
     Text, Writing,
@@ -31,11 +33,14 @@ pub struct TocEntry {
 
 /// Splits the document into parts and writes each. `images` maps a figure's project
 /// path to its file in the package (`images/1-map.png`).
+/// With a page list, each page of the print edition gets its marker where it begins;
+/// the third value is the navigation document's page list for them.
 pub fn chapters(
     document: &Document,
     stylesheets: &[&str],
     images: &HashMap<String, String>,
-) -> Result<(Vec<Chapter>, Vec<TocEntry>), Diagnostic> {
+    page_list: Option<&PageList>,
+) -> Result<(Vec<Chapter>, Vec<TocEntry>, String), Diagnostic> {
     let lang = document.lang.as_str();
     let locale = Locale::of(&document.lang);
     let mut parts: Vec<Vec<&Block>> = vec![Vec::new()];
@@ -63,6 +68,7 @@ pub fn chapters(
         href: String::new(),
         toc: Vec::new(),
         vertical: document.writing == Writing::Vertical,
+        markers: Markers::new(page_list),
     };
     // A 公文 closes its text (附件说明, 署名, 日期, 附注) before its first 附件, and ends
     // with its 版记.
@@ -75,6 +81,7 @@ pub fn chapters(
         writer.href = hrefs[index].clone();
         let mut body = String::new();
         if index == 0 {
+            body.push_str(&writer.markers.at(Place::DocumentStart, &writer.href));
             if let Some(gongwen) = &document.gongwen {
                 write_banhead(&mut body, gongwen, document, locale)?;
             }
@@ -104,15 +111,22 @@ pub fn chapters(
                 _ => {}
             }
         }
-        if let Some(gongwen) = &document.gongwen {
-            if index == closing_part {
+        if index == closing_part {
+            body.push_str(&writer.markers.at(Place::Closing, &writer.href));
+            if let Some(gongwen) = &document.gongwen {
                 write_closing(&mut body, gongwen, document, locale)?;
             }
-            if index + 1 == parts.len() {
+        }
+        if index + 1 == parts.len() {
+            body.push_str(&writer.markers.at(Place::Banji, &writer.href));
+            if let Some(gongwen) = &document.gongwen {
                 write_banji(&mut body, gongwen, locale)?;
             }
         }
         writer.write_notes(&mut body)?;
+        if index + 1 == parts.len() {
+            body.push_str(&writer.markers.at(Place::End, &writer.href));
+        }
         let title = title.unwrap_or_else(|| document.title.clone());
         let xhtml = page(
             lang,
@@ -128,15 +142,42 @@ pub fn chapters(
             xhtml,
         });
     }
-    Ok((chapters, writer.toc))
+    let page_list_nav = writer.markers.nav(locale.pages())?;
+    Ok((chapters, writer.toc, page_list_nav))
+}
+
+/// The cover page's place in the package.
+pub const COVER_PAGE: &str = "text/cover.xhtml";
+
+/// The cover page: the cover picture (`image`, its path in the package), described by the
+/// title, subtitle and authors it shows.
+pub fn cover(document: &Document, stylesheets: &[&str], image: &str) -> Result<String, Diagnostic> {
+    let locale = Locale::of(&document.lang);
+    let separator = match locale {
+        Locale::Hans | Locale::Hant | Locale::Japanese => "\u{3000}",
+        Locale::Korean | Locale::English => ", ",
+    };
+    let mut words = vec![document.title.as_str()];
+    words.extend(document.subtitle.as_deref());
+    words.extend(document.authors.iter().map(String::as_str));
+    let body = format!(
+        "<div class=\"cover\">\n<img src=\"../{}\" alt=\"{}\" epub:type=\"cover\" role=\"doc-cover\"/>\n</div>\n",
+        escape(image),
+        text(&words.join(separator))?
+    );
+    page(document.lang.as_str(), locale.cover(), stylesheets, &body)
 }
 
 /// The navigation document: the table of contents (nested by level) and landmarks.
+/// `page_list` is the page list made with the chapters (or nothing); `cover` the cover
+/// page's document, for the landmarks.
 pub fn nav(
     document: &Document,
     toc: &[TocEntry],
     first_chapter: &str,
     stylesheets: &[&str],
+    page_list: &str,
+    cover: Option<&str>,
 ) -> Result<String, Diagnostic> {
     let locale = Locale::of(&document.lang);
     let mut out = format!(
@@ -184,10 +225,19 @@ pub fn nav(
         );
     }
     out.push_str("</nav>\n");
+    out.push_str(page_list);
+    let cover = match cover {
+        Some(href) => format!(
+            "<li><a epub:type=\"cover\" href=\"{}\">{}</a></li>\n",
+            escape(href),
+            text(locale.cover())?
+        ),
+        None => String::new(),
+    };
     let _ = write!(
         out,
         "<nav epub:type=\"landmarks\" id=\"landmarks\" hidden=\"hidden\">\n<h2>{}</h2>\n<ol>\n\
-         <li><a epub:type=\"toc\" href=\"nav.xhtml#toc\">{}</a></li>\n\
+         {cover}<li><a epub:type=\"toc\" href=\"nav.xhtml#toc\">{}</a></li>\n\
          <li><a epub:type=\"bodymatter\" href=\"{}\">{}</a></li>\n</ol>\n</nav>\n",
         text(locale.landmarks())?,
         text(locale.contents())?,
@@ -278,13 +328,20 @@ struct Writer<'a> {
     toc: Vec<TocEntry>,
     /// Whether the book is set in vertical lines (short digit runs are then set upright).
     vertical: bool,
+    /// The print edition's page-break markers, put where their pages begin.
+    markers: Markers<'a>,
 }
 
 impl Writer<'_> {
     fn block(&mut self, out: &mut String, block: &Block) -> Result<(), Diagnostic> {
+        out.push_str(
+            &self
+                .markers
+                .at(Place::Block(BlockKey::of(block)), &self.href),
+        );
         match block {
             Block::Paragraph(paragraph) => {
-                let _ = writeln!(out, "<p>{}</p>", self.inline(&trimmed(paragraph))?);
+                let _ = writeln!(out, "<p>{}</p>", self.inline_trimmed(paragraph)?);
             }
             Block::Heading(heading) => self.heading(out, heading)?,
             Block::Sidebar(sidebar) => {
@@ -307,10 +364,10 @@ impl Writer<'_> {
                 let _ = writeln!(
                     out,
                     "<p class=\"dateline\">{}</p>",
-                    self.inline(&trimmed(dateline))?
+                    self.inline_trimmed(dateline)?
                 );
             }
-            Block::List(list) => self.list(out, list)?,
+            Block::List(list) => self.list(out, BlockKey::of(block), list)?,
             Block::Quote(quote) => {
                 out.push_str("<figure class=\"quote\">\n<blockquote>\n");
                 for inner in &quote.body {
@@ -404,7 +461,7 @@ impl Writer<'_> {
 
     /// Numbered lists print the pass's labels, so they read as in print; each `li`
     /// carries its number for assistive technology.
-    fn list(&mut self, out: &mut String, list: &List) -> Result<(), Diagnostic> {
+    fn list(&mut self, out: &mut String, key: BlockKey, list: &List) -> Result<(), Diagnostic> {
         let numbered = !matches!(list.style, ListStyle::Bullet);
         let start = list.start.unwrap_or(1);
         out.push_str(if numbered {
@@ -413,19 +470,27 @@ impl Writer<'_> {
             "<ul>\n"
         });
         for (i, item) in list.items.iter().enumerate() {
+            let markers = self.markers.at(Place::Item(key, i), &self.href);
             if numbered {
                 let _ = write!(
                     out,
-                    "<li value=\"{}\"><span class=\"label\">{}</span>",
+                    "<li value=\"{}\">{markers}<span class=\"label\">{}</span>",
                     start.saturating_add(i as u32),
                     text(list.labels.get(i).map_or("", String::as_str))?
                 );
             } else {
-                out.push_str("<li>");
+                let _ = write!(out, "<li>{markers}");
             }
             // A one-paragraph item is its text; more blocks keep their own elements.
             match item.as_slice() {
-                [Block::Paragraph(paragraph)] => out.push_str(&self.inline(&trimmed(paragraph))?),
+                [paragraph @ Block::Paragraph(text)] => {
+                    out.push_str(
+                        &self
+                            .markers
+                            .at(Place::Block(BlockKey::of(paragraph)), &self.href),
+                    );
+                    out.push_str(&self.inline_trimmed(text)?);
+                }
                 blocks => {
                     out.push('\n');
                     for inner in blocks {
@@ -475,7 +540,9 @@ impl Writer<'_> {
             out.push_str("<tr>");
             let mut column = 0;
             for cell in row {
-                let tag = if header { "th" } else { "td" };
+                // An empty cell of a header row heads nothing: a `th` must have text.
+                let empty = cell.text.to_plain().trim().is_empty();
+                let tag = if header && !empty { "th" } else { "td" };
                 let mut attributes = String::new();
                 if cell.colspan > 1 {
                     let _ = write!(attributes, " colspan=\"{}\"", cell.colspan);
@@ -549,6 +616,35 @@ impl Writer<'_> {
         Ok(out)
     }
 
+    /// Inline content without the newline a YAML literal block ends its last run with,
+    /// which is not part of the text.
+    fn inline_trimmed(&mut self, content: &Text) -> Result<String, Diagnostic> {
+        let mut out = String::new();
+        match content.0.split_last() {
+            Some((Inline::Text(run), rest)) => {
+                self.inlines(&mut out, rest)?;
+                let shown = run.text.trim_end_matches('\n');
+                self.run(&mut out, &run.text, shown)?;
+            }
+            _ => self.inlines(&mut out, &content.0)?,
+        }
+        Ok(out)
+    }
+
+    /// `shown` (the text `whole`, or its start) as XHTML, with the page-break markers
+    /// that stand in it.
+    #[allow(clippy::ptr_arg)] // the `String` itself names the text (its address)
+    fn run(&mut self, out: &mut String, whole: &String, shown: &str) -> Result<(), Diagnostic> {
+        for piece in self.markers.split(TextKey::of(whole), shown, &self.href) {
+            match piece {
+                Piece::Marker(marker) => out.push_str(&marker),
+                Piece::Text(part) if self.vertical => out.push_str(&upright_digits(part)?),
+                Piece::Text(part) => out.push_str(&with_breaks(part)?),
+            }
+        }
+        Ok(())
+    }
+
     fn inlines(&mut self, out: &mut String, inlines: &[Inline]) -> Result<(), Diagnostic> {
         let mut after_mark = false;
         for inline in inlines {
@@ -562,19 +658,28 @@ impl Writer<'_> {
                 }
             };
             match inline {
-                Inline::Text(run) if self.vertical => out.push_str(&upright_digits(&run.text)?),
-                Inline::Text(run) => out.push_str(&with_breaks(&run.text)?),
+                Inline::Text(run) => self.run(out, &run.text, &run.text)?,
                 Inline::Strong(inner) => self.wrap(out, "strong", inner)?,
                 Inline::Emphasis(inner) => self.wrap(out, "em", inner)?,
                 Inline::Superscript(inner) => self.wrap(out, "sup", inner)?,
                 Inline::Subscript(inner) => self.wrap(out, "sub", inner)?,
                 Inline::Code(run) => {
-                    let _ = write!(out, "<code>{}</code>", with_breaks(&run.text)?);
+                    out.push_str("<code>");
+                    for piece in self
+                        .markers
+                        .split(TextKey::of(&run.text), &run.text, &self.href)
+                    {
+                        match piece {
+                            Piece::Marker(marker) => out.push_str(&marker),
+                            Piece::Text(part) => out.push_str(&with_breaks(part)?),
+                        }
+                    }
+                    out.push_str("</code>");
                 }
                 Inline::Link(link) => {
                     let _ = write!(out, "<a href=\"{}\">", escape(&iri_to_uri(&link.target)));
                     if link.content.is_empty() {
-                        out.push_str(&text(&link.target)?);
+                        self.literal(out, &link.target)?;
                     } else {
                         self.inlines(out, &link.content)?;
                     }
@@ -610,24 +715,39 @@ impl Writer<'_> {
                     } else {
                         format!("{}#{anchor}", href.trim_start_matches("text/"))
                     };
-                    let _ = write!(
-                        out,
-                        "<a href=\"{}\" class=\"ref\">{}</a>",
-                        escape(&link),
-                        text(words)?
-                    );
+                    let _ = write!(out, "<a href=\"{}\" class=\"ref\">", escape(&link));
+                    self.literal(out, words)?;
+                    out.push_str("</a>");
                 }
                 Inline::Ruby(ruby) => {
-                    out.push_str("<ruby>");
+                    // A page that begins at a character of the base begins before it: the
+                    // ruby is closed there and opened again after the marker.
+                    let key = TextKey::of(&ruby.base.text);
+                    let mut open = false;
+                    let mut from = 0;
                     for (base, annotation) in ruby.pairs() {
+                        let length = base.chars().count();
+                        let markers = self.markers.within(key, from..from + length, &self.href);
+                        if !markers.is_empty() && open {
+                            out.push_str("</ruby>");
+                            open = false;
+                        }
+                        out.push_str(&markers);
+                        if !open {
+                            out.push_str("<ruby>");
+                            open = true;
+                        }
                         let _ = write!(
                             out,
                             "{}<rp>(</rp><rt>{}</rt><rp>)</rp>",
                             text(&base)?,
                             text(annotation)?
                         );
+                        from += length;
                     }
-                    out.push_str("</ruby>");
+                    if open {
+                        out.push_str("</ruby>");
+                    }
                 }
                 Inline::ProperName(inner) => {
                     let _ = write!(out, "<span class=\"{}\">", mark_class("proper-name"));
@@ -650,6 +770,19 @@ impl Writer<'_> {
                 }
             }
             after_mark = marked;
+        }
+        Ok(())
+    }
+
+    /// A text paiban shows whole (a link's address, a reference's words), with the
+    /// markers that stand in it.
+    #[allow(clippy::ptr_arg)] // the `String` itself names the text (its address)
+    fn literal(&mut self, out: &mut String, whole: &String) -> Result<(), Diagnostic> {
+        for piece in self.markers.split(TextKey::of(whole), whole, &self.href) {
+            match piece {
+                Piece::Marker(marker) => out.push_str(&marker),
+                Piece::Text(part) => out.push_str(&text(part)?),
+            }
         }
         Ok(())
     }
@@ -692,16 +825,6 @@ fn align_class(align: Align) -> &'static str {
         Align::Center => "center",
         Align::Right => "right",
     }
-}
-
-/// A text without the newline a YAML literal block ends with, which is not part of it.
-fn trimmed(content: &Text) -> Text {
-    let mut content = content.clone();
-    if let Some(Inline::Text(run)) = content.0.last_mut() {
-        let kept = run.text.trim_end_matches('\n').len();
-        run.text.truncate(kept);
-    }
-    content
 }
 
 /// A link target as a URI: characters outside ASCII percent-encoded (as UTF-8), so that
@@ -882,13 +1005,24 @@ fn write_title_block(
     document: &Document,
     locale: Locale,
 ) -> Result<(), Diagnostic> {
-    out.push_str("<header class=\"title-block\">\n");
+    // A 公文's 版头 is its header; its title block is then a part like the others (one
+    // banner landmark a document).
+    let element = if document
+        .gongwen
+        .as_ref()
+        .is_some_and(|g| g.mark_text(document).is_some())
+    {
+        "div"
+    } else {
+        "header"
+    };
+    let _ = writeln!(out, "<{element} class=\"title-block\">");
     let _ = writeln!(out, "<p class=\"title\">{}</p>", text(&document.title)?);
     if let Some(subtitle) = &document.subtitle {
         let _ = writeln!(out, "<p class=\"subtitle\">{}</p>", text(subtitle)?);
     }
     if document.gongwen.is_some() {
-        out.push_str("</header>\n");
+        let _ = writeln!(out, "</{element}>");
         return Ok(());
     }
     for author in &document.authors {
@@ -905,7 +1039,7 @@ fn write_title_block(
             "<p class=\"date\"><time datetime=\"{date}\">{words}</time></p>"
         );
     }
-    out.push_str("</header>\n");
+    let _ = writeln!(out, "</{element}>");
     Ok(())
 }
 
