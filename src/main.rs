@@ -313,6 +313,10 @@ enum Command {
         /// The input's encoding.
         #[arg(long, value_enum, default_value = "utf-8")]
         encoding: EncodingArg,
+        /// Write one chapter file per level-1 heading into a folder named after the
+        /// output (FILE/01.yaml, …), which the output includes.
+        #[arg(long, requires = "output")]
+        split: bool,
     },
     /// Write out the files a PDF carries (`build --embed-source`): the content and the
     /// images it reads, ready to build the same PDF again.
@@ -596,6 +600,7 @@ fn run(command: Command) -> Result<(), Failed> {
             output,
             title,
             encoding,
+            split,
         } => {
             let encoding = match encoding {
                 EncodingArg::Utf8 => pipeline::TextEncoding::Utf8,
@@ -604,13 +609,42 @@ fn run(command: Command) -> Result<(), Failed> {
             if let Some(path) = &output {
                 pipeline::refuse_overwriting_input(&file, path)?;
             }
-            let (yaml, warnings) = pipeline::import_text(&file, encoding, title)?;
-            for warning in &warnings {
+            // The chapters' folder is named after the book file, beside it.
+            let folder = output
+                .as_ref()
+                .filter(|_| split)
+                .and_then(|path| path.file_stem())
+                .map(|stem| stem.to_string_lossy().into_owned());
+            let import = pipeline::import_text(&file, encoding, title, folder.as_deref())?;
+            for warning in &import.warnings {
                 eprintln!("{warning}");
             }
             match output {
-                Some(path) => pipeline::write_atomically(&path, yaml.as_bytes())?,
-                None => print!("{yaml}"),
+                Some(path) => {
+                    let base = path.parent().unwrap_or(Path::new(""));
+                    let chapters: Vec<(PathBuf, &str)> = import
+                        .chapters
+                        .iter()
+                        .map(|(relative, yaml)| (base.join(relative), yaml.as_str()))
+                        .collect();
+                    for (chapter, _) in &chapters {
+                        pipeline::refuse_overwriting_input(&file, chapter)?;
+                    }
+                    // The chapters first: the book names them.
+                    for (chapter, yaml) in &chapters {
+                        if let Some(parent) = chapter.parent() {
+                            std::fs::create_dir_all(parent).map_err(|e| {
+                                Diagnostic::error(
+                                    parent.display().to_string(),
+                                    format!("cannot create: {e}"),
+                                )
+                            })?;
+                        }
+                        pipeline::write_atomically(chapter, yaml.as_bytes())?;
+                    }
+                    pipeline::write_atomically(&path, import.yaml.as_bytes())?;
+                }
+                None => print!("{}", import.yaml),
             }
             Ok(())
         }

@@ -347,3 +347,76 @@ fn watch_follows_chapters_and_the_include_tree_as_it_changes() {
     watch.expect("book.yaml → ");
     assert!(text().contains("修好了。"));
 }
+
+#[test]
+fn import_split_writes_a_book_of_chapter_files_that_prints_as_the_one_file_import() {
+    let project = scratch_project();
+    let root = project.path();
+    let manuscript = "网络空间的合作\n\n\
+        前言部分说明本书的来历。\n\n\
+        一、总体情况\n\n\
+        第一部分的正文。\n\n\
+        （一）具体做法\n\n\
+        分节的正文，接续第一部分。\n\n\
+        二、国际合作\n\n\
+        第二部分的正文。\n\n\
+        （一）双边合作\n\n\
+        编号在文件之间接续。\n\n\
+        三、中国主张\n\n\
+        第三部分的正文。\n";
+    write(&root.join("manuscript.txt"), manuscript);
+    let split = import(
+        &[
+            "import",
+            "manuscript.txt",
+            "-o",
+            "book/whole.yaml",
+            "--split",
+        ],
+        root,
+    );
+    assert_eq!(split.status.code(), Some(0), "{}", stderr(&split));
+    let one = import(&["import", "manuscript.txt", "-o", "one.yaml"], root);
+    assert_eq!(one.status.code(), Some(0), "{}", stderr(&one));
+
+    // One chapter file per level-1 heading, each starting with it; the book includes them.
+    let book = std::fs::read_to_string(root.join("book/whole.yaml")).unwrap();
+    let chapters: Vec<String> = (1..=3)
+        .map(|n| std::fs::read_to_string(root.join(format!("book/whole/0{n}.yaml"))).unwrap())
+        .collect();
+    assert!(!root.join("book/whole/04.yaml").exists());
+    for (n, heading) in ["总体情况", "国际合作", "中国主张"].iter().enumerate() {
+        assert!(
+            book.contains(&format!("  - include: whole/0{}.yaml\n", n + 1)),
+            "{book}"
+        );
+        let first = chapters[n].lines().find(|l| l.starts_with("  - ")).unwrap();
+        assert!(first.contains(heading), "{}", chapters[n]);
+    }
+    assert!(
+        book.contains("前言部分"),
+        "what precedes the first chapter stays: {book}"
+    );
+    assert!(!book.contains("第一部分的正文"), "{book}");
+
+    // Built, the book prints the same pages as the one-file import.
+    let built = paiban(&["build", "book/whole.yaml", "one.yaml", "-o", "out"], root);
+    assert_eq!(built.status.code(), Some(0), "{}", stderr(&built));
+    assert_eq!(
+        pages(&root.join("out/whole.pdf")),
+        pages(&root.join("out/one.pdf"))
+    );
+
+    // --split needs a file to write.
+    let usage = import(&["import", "manuscript.txt", "--split"], root);
+    assert_eq!(usage.status.code(), Some(2), "{}", stderr(&usage));
+}
+
+/// `paiban ARGS` in `cwd`, without the font folder the other commands are given.
+fn import(args: &[&str], cwd: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_paiban"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap()
+}

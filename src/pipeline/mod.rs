@@ -858,7 +858,8 @@ pub fn import_text(
     path: &Path,
     encoding: TextEncoding,
     title: Option<String>,
-) -> Result<(String, Vec<Diagnostic>), Failure> {
+    split: Option<&str>,
+) -> Result<Import, Failure> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::error(&name, format!("cannot read: {e}")).with_code("input"))?;
@@ -869,10 +870,36 @@ pub fn import_text(
         env!("CARGO_PKG_VERSION"),
         name.replace('\n', " ")
     );
-    Ok((
-        writers::yaml::write(&imported.document, &header),
-        imported.warnings,
-    ))
+    let mut warnings = imported.warnings;
+    let (yaml, chapters) = match split {
+        Some(folder) => {
+            let (book, chapters) = writers::yaml::write_split(&imported.document, &header, folder);
+            if chapters.is_empty() {
+                warnings.push(Diagnostic::warning(
+                    &name,
+                    "--split: the text has no level-1 heading, so it stays one file",
+                ));
+            }
+            (book, chapters)
+        }
+        None => (
+            writers::yaml::write(&imported.document, &header),
+            Vec::new(),
+        ),
+    };
+    Ok(Import {
+        yaml,
+        chapters,
+        warnings,
+    })
+}
+
+/// What `paiban import` writes: the content YAML, and with `--split` the chapter files
+/// (paths relative to it) it includes.
+pub struct Import {
+    pub yaml: String,
+    pub chapters: Vec<(String, String)>,
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// The virtual path of the generated markup: a name for diagnostics, never read from disk.

@@ -66,6 +66,53 @@ pub fn write(document: &Document, header_comment: &str) -> String {
     out
 }
 
+/// A book file and one chapter file per level-1 heading (`paiban import --split`): the
+/// book keeps the header, what comes before the first level-1 heading and an `include:`
+/// for each chapter, named `<folder>/01.yaml`, `02.yaml`, … (paths relative to the book
+/// file). Loaded and assembled, the book is the same document as [`write`]'s. A document
+/// without level-1 headings stays one file.
+pub fn write_split(
+    document: &Document,
+    header_comment: &str,
+    folder: &str,
+) -> (String, Vec<(String, String)>) {
+    let starts: Vec<usize> = document
+        .body
+        .iter()
+        .enumerate()
+        .filter(|(_, block)| matches!(block, Block::Heading(h) if h.level == 1))
+        .map(|(i, _)| i)
+        .collect();
+    let Some(&first) = starts.first() else {
+        return (write(document, header_comment), Vec::new());
+    };
+    let width = starts.len().to_string().len().max(2);
+    let mut chapters = Vec::new();
+    let mut book = document.clone();
+    book.body = document.body[..first].to_vec();
+    for (n, &start) in starts.iter().enumerate() {
+        let end = starts.get(n + 1).copied().unwrap_or(document.body.len());
+        let path = format!("{folder}/{:0width$}.yaml", n + 1);
+        let mut out = String::new();
+        for line in header_comment.lines() {
+            let _ = writeln!(out, "# {}", line.replace(['\n', '\r'], " "));
+        }
+        let _ = writeln!(
+            out,
+            "# A chapter of {}: the book file includes it.",
+            scalar(&document.title)
+        );
+        out.push_str("body:\n");
+        write_blocks(&mut out, &document.body[start..end], "  ");
+        book.body.push(Block::Include(crate::model::Include {
+            path: path.clone(),
+            origin: Default::default(),
+        }));
+        chapters.push((path, out));
+    }
+    (write(&book, header_comment), chapters)
+}
+
 /// The `gongwen` map, its keys in the order of the page.
 fn write_gongwen(out: &mut String, gongwen: &Gongwen) {
     out.push_str("gongwen:");
