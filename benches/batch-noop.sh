@@ -15,6 +15,8 @@ command -v hyperfine >/dev/null || { echo "need hyperfine" >&2; exit 2; }
 
 work=target-bench/batch
 rm -rf "$work" && mkdir -p "$work/content"
+# The feature sample's figures, at the paths it names.
+cp -r content/images "$work/content/images"
 # 50 documents: the white paper and the feature sample, each with its own title.
 for i in $(seq -w 1 25); do
   sed "s/^title: .*/title: 白皮书副本$i/" content/whitepaper.yaml > "$work/content/whitepaper-$i.yaml"

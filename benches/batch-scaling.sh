@@ -17,6 +17,7 @@ command -v hyperfine >/dev/null || { echo "need hyperfine" >&2; exit 2; }
 
 work=target-bench/scaling
 rm -rf "$work" && mkdir -p "$work/content"
+cp -r content/images "$work/content/images"
 for i in $(seq -w 1 25); do
   sed "s/^title: .*/title: 白皮书副本$i/" content/whitepaper.yaml > "$work/content/whitepaper-$i.yaml"
   sed "s/^title: .*/title: 功能示例$i/" content/features.yaml > "$work/content/features-$i.yaml"
@@ -26,7 +27,7 @@ cores=$(nproc)
 for jobs in $(seq 1 "$cores"); do
   cmd="$paiban build $work/content -o $work/out --force -j $jobs"
   hyperfine --warmup 1 --runs "$runs" --style basic --export-json "$work/j$jobs.json" \
-    -n "-j $jobs" "$cmd" | grep -E 'Time' || true
+    --command-name "jobs $jobs" "$cmd" | grep -E 'Time' || true
   mean=$(python3 -c "import json;print(round(json.load(open('$work/j$jobs.json'))['results'][0]['mean'],2))")
   peak=$(/usr/bin/time -f '%M' $cmd 2>&1 >/dev/null | tail -n 1)
   echo "-j $jobs: wall ${mean} s, peak RSS ${peak} KiB"
