@@ -301,9 +301,11 @@ enum Command {
     },
     /// Recover the structure of a plain-text document as content YAML.
     Import {
-        #[arg(value_name = "FILE.txt")]
+        /// The manuscript: Markdown (.md, .markdown), or plain text.
+        #[arg(value_name = "FILE.txt|FILE.md")]
         file: PathBuf,
-        /// Write here instead of to standard output.
+        /// Write here instead of to standard output; the manuscript's images (and the
+        /// chapters of --split) go in a folder beside it named after it.
         #[arg(short, long, value_name = "FILE.yaml")]
         output: Option<PathBuf>,
         /// The document's title [default: the text's first line if it reads as a title,
@@ -609,43 +611,62 @@ fn run(command: Command) -> Result<(), Failed> {
             if let Some(path) = &output {
                 pipeline::refuse_overwriting_input(&file, path)?;
             }
-            // The chapters' folder is named after the book file, beside it.
+            // The chapters and the images go in a folder named after the output, beside it.
             let folder = output
                 .as_ref()
-                .filter(|_| split)
                 .and_then(|path| path.file_stem())
                 .map(|stem| stem.to_string_lossy().into_owned());
-            let import = pipeline::import_text(&file, encoding, title, folder.as_deref())?;
+            let options = pipeline::ImportOptions {
+                encoding,
+                title,
+                split: folder.clone().filter(|_| split),
+                image_folder: folder.clone().unwrap_or_else(|| "images".to_owned()),
+            };
+            let import = pipeline::import_manuscript(&file, &options)?;
             for warning in &import.warnings {
                 eprintln!("{warning}");
             }
-            match output {
-                Some(path) => {
-                    let base = path.parent().unwrap_or(Path::new(""));
-                    let chapters: Vec<(PathBuf, &str)> = import
-                        .chapters
-                        .iter()
-                        .map(|(relative, yaml)| (base.join(relative), yaml.as_str()))
-                        .collect();
-                    for (chapter, _) in &chapters {
-                        pipeline::refuse_overwriting_input(&file, chapter)?;
-                    }
-                    // The chapters first: the book names them.
-                    for (chapter, yaml) in &chapters {
-                        if let Some(parent) = chapter.parent() {
-                            std::fs::create_dir_all(parent).map_err(|e| {
-                                Diagnostic::error(
-                                    parent.display().to_string(),
-                                    format!("cannot create: {e}"),
-                                )
-                            })?;
-                        }
-                        pipeline::write_atomically(chapter, yaml.as_bytes())?;
-                    }
-                    pipeline::write_atomically(&path, import.yaml.as_bytes())?;
+            let Some(path) = output else {
+                if !import.images.is_empty() {
+                    return Err(Failure::from(
+                        Diagnostic::error(
+                            file.display().to_string(),
+                            format!(
+                                "the manuscript has {} images: give -o FILE.yaml, so that they can be written beside it",
+                                import.images.len()
+                            ),
+                        )
+                        .with_code("usage"),
+                    )
+                    .into());
                 }
-                None => print!("{}", import.yaml),
+                print!("{}", import.yaml);
+                return Ok(());
+            };
+            let base = path.parent().unwrap_or(Path::new(""));
+            let mut files: Vec<(PathBuf, &[u8])> = Vec::new();
+            for (relative, yaml) in &import.chapters {
+                files.push((base.join(relative), yaml.as_bytes()));
             }
+            for image in &import.images {
+                files.push((base.join(&image.path), &image.bytes));
+            }
+            for (written, _) in &files {
+                pipeline::refuse_overwriting_input(&file, written)?;
+            }
+            // The chapters and images first: the content file names them.
+            for (written, bytes) in &files {
+                if let Some(parent) = written.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| {
+                        Diagnostic::error(
+                            parent.display().to_string(),
+                            format!("cannot create: {e}"),
+                        )
+                    })?;
+                }
+                pipeline::write_atomically(written, bytes)?;
+            }
+            pipeline::write_atomically(&path, import.yaml.as_bytes())?;
             Ok(())
         }
         Command::Extract { file, output } => {

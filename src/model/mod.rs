@@ -9,7 +9,7 @@ pub mod pagelist;
 pub mod print;
 pub mod schema;
 pub mod source;
-mod walk;
+pub mod walk;
 
 pub use blocks::{
     Align, Appendix, Block, Cell, Column, Counter, Figure, Heading, Include, List, ListStyle,

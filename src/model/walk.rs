@@ -397,3 +397,20 @@ fn collect<'a>(
         }
     }
 }
+
+/// Calls `f` on every figure of `blocks`, inside panels, quotations and list items too.
+pub fn for_each_figure(blocks: &mut [Block], f: &mut impl FnMut(&mut super::Figure)) {
+    for block in blocks {
+        match block {
+            Block::Figure(figure) => f(figure),
+            Block::Sidebar(sidebar) => for_each_figure(&mut sidebar.body, f),
+            Block::Quote(quote) => for_each_figure(&mut quote.body, f),
+            Block::List(list) => {
+                for item in &mut list.items {
+                    for_each_figure(item, f);
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -853,31 +853,54 @@ pub enum TextEncoding {
     Gb18030,
 }
 
-/// Imports a plain-text file as content format v1 YAML, with the importer's warnings.
-pub fn import_text(
-    path: &Path,
-    encoding: TextEncoding,
-    title: Option<String>,
-    split: Option<&str>,
-) -> Result<Import, Failure> {
+/// How `paiban import` reads a manuscript and lays out what it writes.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// The encoding of a plain-text or Markdown manuscript.
+    pub encoding: TextEncoding,
+    /// The title to use whatever the manuscript says.
+    pub title: Option<String>,
+    /// With `--split`, the folder (beside the content file) of the chapter files.
+    pub split: Option<String>,
+    /// The folder, relative to the content file, that the manuscript's images go to.
+    pub image_folder: String,
+}
+
+/// Reads a manuscript by its kind (its extension: `.md`/`.markdown` Markdown, `.docx`
+/// Word, anything else plain text) into content YAML, its chapter files (`--split`) and
+/// its images.
+pub fn import_manuscript(path: &Path, options: &ImportOptions) -> Result<Import, Failure> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path)
         .map_err(|e| Diagnostic::error(&name, format!("cannot read: {e}")).with_code("input"))?;
-    let text = text::decode(&name, bytes, encoding)?;
-    let imported = crate::readers::plaintext::import(&text, &name, title)?;
+    let extension = path
+        .extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default();
+    let reader_options = crate::readers::Options {
+        title: options.title.clone(),
+        image_folder: options.image_folder.clone(),
+    };
+    let imported = match extension.as_str() {
+        // (Readers for .md and .docx join here.)
+        _ => {
+            let text = text::decode(&name, bytes, options.encoding)?;
+            crate::readers::plaintext::import(&text, &name, options.title.clone())?
+        }
+    };
     let header = format!(
         "Imported by paiban {} from {}.\nCheck the importer's warnings; edit freely.",
         env!("CARGO_PKG_VERSION"),
         name.replace('\n', " ")
     );
     let mut warnings = imported.warnings;
-    let (yaml, chapters) = match split {
+    let (yaml, chapters) = match &options.split {
         Some(folder) => {
             let (book, chapters) = writers::yaml::write_split(&imported.document, &header, folder);
             if chapters.is_empty() {
                 warnings.push(Diagnostic::warning(
                     &name,
-                    "--split: the text has no level-1 heading, so it stays one file",
+                    "--split: the manuscript has no level-1 heading, so it stays one file",
                 ));
             }
             (book, chapters)
@@ -890,6 +913,7 @@ pub fn import_text(
     Ok(Import {
         yaml,
         chapters,
+        images: imported.images,
         warnings,
     })
 }
@@ -899,6 +923,8 @@ pub fn import_text(
 pub struct Import {
     pub yaml: String,
     pub chapters: Vec<(String, String)>,
+    /// The manuscript's images, at paths relative to the content file.
+    pub images: Vec<crate::readers::Image>,
     pub warnings: Vec<Diagnostic>,
 }
 

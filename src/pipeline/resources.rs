@@ -43,7 +43,7 @@ pub fn resolve_figures(
             Err(message) => problems.push((cover.path_origin.clone(), message)),
         }
     }
-    for_each_figure(&mut document.body, &mut |figure| match image(
+    crate::model::walk::for_each_figure(&mut document.body, &mut |figure| match image(
         &figure.path,
         files[figure.path_origin.path.file as usize],
         &root,
@@ -124,20 +124,4 @@ fn image(
         );
     }
     Ok(project_path)
-}
-
-fn for_each_figure(blocks: &mut [Block], f: &mut impl FnMut(&mut crate::model::Figure)) {
-    for block in blocks {
-        match block {
-            Block::Figure(figure) => f(figure),
-            Block::Sidebar(sidebar) => for_each_figure(&mut sidebar.body, f),
-            Block::Quote(quote) => for_each_figure(&mut quote.body, f),
-            Block::List(list) => {
-                for item in &mut list.items {
-                    for_each_figure(item, f);
-                }
-            }
-            _ => {}
-        }
-    }
 }

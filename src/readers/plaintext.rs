@@ -7,14 +7,10 @@
 //! with its line number; every character ends up in the body, the title, `source` (page
 //! furniture) or a warning (control characters, repeated running heads).
 
+pub use super::Imported;
 use crate::diag::Diagnostic;
-use crate::model::{Block, DEFAULT_LAYOUT, Document, Heading, LanguageTag, Sidebar, Text};
+use crate::model::{Block, Heading, Sidebar, Text};
 use crate::passes::numbering::parse_chinese_numeral;
-
-pub struct Imported {
-    pub document: Document,
-    pub warnings: Vec<Diagnostic>,
-}
 
 /// Characters that end a paragraph; one ending otherwise continues on the next line.
 const TERMINAL: &[char] = &[
@@ -626,31 +622,12 @@ pub fn import(text: &str, name: &str, title: Option<String>) -> Result<Imported,
     if body.is_empty() {
         return Err(Diagnostic::error(name, "the text is empty: nothing to import").at(1, 1));
     }
+    let mut document = super::new_document(title, body);
+    document.subtitle = subtitle;
+    document.source = source(furniture);
     Ok(Imported {
-        document: Document {
-            title,
-            short_title: None,
-            subtitle,
-            authors: Vec::new(),
-            date: None,
-            lang: LanguageTag::default(),
-            source: source(furniture),
-            identifier: None,
-            cover: None,
-            layout: DEFAULT_LAYOUT.to_owned(),
-            layout_from_content: false,
-            paper: None,
-            size: None,
-            toc_depth: None,
-            colophon: None,
-            gongwen: None,
-            markup: false,
-            writing: Default::default(),
-            parts: Vec::new(),
-            body,
-            warnings: Vec::new(),
-            numbering: Default::default(),
-        },
+        document,
+        images: Vec::new(),
         warnings: {
             let mut list = warnings.list;
             list.sort_by_key(|w| (w.line, w.column));
@@ -671,7 +648,7 @@ fn source(mut furniture: Vec<(usize, String)>) -> Option<String> {
 }
 
 /// Unnumbered headings of official documents, recognised wherever they stand.
-const SECTION_WORDS: &[&str] = &[
+pub(crate) const SECTION_WORDS: &[&str] = &[
     "前言",
     "引言",
     "序言",
@@ -870,7 +847,7 @@ fn is_mid_sentence(text: &str) -> bool {
 
 /// A line that may be a title or subtitle: short, without sentence punctuation, and
 /// nothing else the importer knows (a number, a date, a section name, a table row …).
-fn is_title_like(line: &str) -> bool {
+pub(crate) fn is_title_like(line: &str) -> bool {
     is_heading_text(line)
         && numbered(line).is_none()
         && sidebar(line).is_none()
@@ -945,7 +922,7 @@ fn find_closing(lines: &[Line], tables: &[(usize, usize)], top: Option<usize>) -
 
 /// A date alone on its line: `2022年11月7日`, `2022 年 11 月`, `二〇二二年十一月七日`,
 /// `2022-11-07`, `2022.11.7`, with or without the weekday, in parentheses or not.
-fn is_date_line(line: &str) -> bool {
+pub(crate) fn is_date_line(line: &str) -> bool {
     let s: String = line.chars().filter(|c| !c.is_whitespace()).collect();
     let s = s
         .strip_prefix('（')
@@ -990,7 +967,7 @@ fn is_date_line(line: &str) -> bool {
 }
 
 /// A document number: `国办发〔2022〕38号`, `京政发[2022]12号`.
-fn is_document_number(line: &str) -> bool {
+pub(crate) fn is_document_number(line: &str) -> bool {
     let Some(open) = line.find(['〔', '[', '［']) else {
         return false;
     };
@@ -1149,7 +1126,7 @@ fn decide_numbered(units: Vec<Unit>, warnings: &mut Warnings) -> Vec<Unit> {
     out
 }
 
-fn is_heading_text(text: &str) -> bool {
+pub(crate) fn is_heading_text(text: &str) -> bool {
     !text.is_empty()
         && text.chars().count() <= 50
         && !text.contains(SENTENCE)
@@ -1192,7 +1169,7 @@ fn is_marker(inner: &str) -> bool {
 }
 
 /// `专栏4 title`, `专栏４　title`.
-fn sidebar(line: &str) -> Option<(u32, &str)> {
+pub(crate) fn sidebar(line: &str) -> Option<(u32, &str)> {
     let rest = line.strip_prefix("专栏")?;
     let digits_end = rest.find(|c: char| !is_digit(c)).unwrap_or(rest.len());
     let number = parse_digits(&rest[..digits_end])?;
@@ -1201,7 +1178,7 @@ fn sidebar(line: &str) -> Option<(u32, &str)> {
 }
 
 /// `（新华社北京11月7日电）`.
-fn is_dateline(line: &str) -> bool {
+pub(crate) fn is_dateline(line: &str) -> bool {
     let inner = line
         .strip_prefix('（')
         .and_then(|l| l.strip_suffix('）'))
@@ -1210,7 +1187,7 @@ fn is_dateline(line: &str) -> bool {
 }
 
 /// The numbering pattern at the start of a line: level, number and the rest.
-fn numbered(line: &str) -> Option<(u8, u32, &str)> {
+pub(crate) fn numbered(line: &str) -> Option<(u8, u32, &str)> {
     // 一、
     let numeral_end = line
         .find(|c: char| !"零〇一二三四五六七八九十百千".contains(c))

@@ -103,7 +103,15 @@ pub fn write_split(
             scalar(&document.title)
         );
         out.push_str("body:\n");
-        write_blocks(&mut out, &document.body[start..end], "  ");
+        // A figure's path is relative to the file that names it: now the chapter file.
+        let mut blocks = document.body[start..end].to_vec();
+        crate::model::walk::for_each_figure(&mut blocks, &mut |figure| {
+            figure.path = match figure.path.strip_prefix(&format!("{folder}/")) {
+                Some(inside) => inside.to_owned(),
+                None => format!("../{}", figure.path),
+            };
+        });
+        write_blocks(&mut out, &blocks, "  ");
         book.body.push(Block::Include(crate::model::Include {
             path: path.clone(),
             origin: Default::default(),
