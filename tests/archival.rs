@@ -5,21 +5,10 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use common::{entries, entry_text, epubcheck, project_root};
 
-fn paiban(args: &[&str], cwd: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_paiban"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap()
-}
-
-fn stderr(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use common::project::{plain as paiban, stderr};
 
 /// Builds `content` (a path from the project root) with `args` into a fresh folder; the
 /// folder (kept alive) and the PDF and EPUB paths.

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::project::{Watch, paiban, save, scratch_project, stderr, write};
+use common::project::{Watch, paiban, plain as import, save, scratch_project, stderr, write};
 use common::project_root;
 
 /// The sample book (`content/book.yaml` and `content/book/`) copied into a scratch
@@ -410,13 +410,4 @@ fn import_split_writes_a_book_of_chapter_files_that_prints_as_the_one_file_impor
     // --split needs a file to write.
     let usage = import(&["import", "manuscript.txt", "--split"], root);
     assert_eq!(usage.status.code(), Some(2), "{}", stderr(&usage));
-}
-
-/// `paiban ARGS` in `cwd`, without the font folder the other commands are given.
-fn import(args: &[&str], cwd: &Path) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_paiban"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .unwrap()
 }

@@ -218,9 +218,18 @@ fn the_cli_imports_and_the_output_builds() {
     ]);
     assert_eq!(output.status.code(), Some(0));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("seed.txt:18: warning:"), "{stderr}");
-    assert!(stderr.contains("no title"), "{stderr}");
+    // The newspaper's banner above the part is the first standalone short line: the title.
+    assert!(
+        stderr.contains(
+            "seed.txt:18: warning: taken as the document's title: 携手构建网络空间命运共同体"
+        ),
+        "{stderr}"
+    );
     let written = std::fs::read_to_string(&yaml).unwrap();
+    assert!(
+        written.contains("\ntitle: 携手构建网络空间命运共同体\n"),
+        "{written}"
+    );
     assert!(
         written.contains("  - heading: 构建更加紧密的网络空间命运共同体的中国主张\n"),
         "{written}"
@@ -810,14 +819,20 @@ fn the_first_title_like_line_names_the_document() {
     );
     assert_eq!(structure(&two.document), ["p 国发〔2021〕29号", "p 正文。"]);
 
-    // No title line: a section name, a numbered heading, or text that goes on from
-    // another page. The file name is the title then.
-    for text in [
-        "前言\n这是前言。\n",
-        "一、总则\n正文。\n",
-        "（上接第十版）\n携手构建网络空间命运共同体\n正文。\n",
-        "只有一行标题\n",
-    ] {
+    // The first standalone short line before any numbered heading, also after text
+    // that goes on from another page (a newspaper names the document above its next part).
+    let newspaper = imported(
+        "（上接第十版）\n上一版接续的正文。\n\n携手构建网络空间命运共同体\n\n一、总则\n正文。\n",
+    );
+    assert_eq!(newspaper.document.title, "携手构建网络空间命运共同体");
+    assert_eq!(
+        structure(&newspaper.document),
+        ["p 上一版接续的正文。", "h1 一、总则", "p 正文。"]
+    );
+
+    // No title line: a section name first, a numbered heading before any short line, or
+    // a single line. The file name is the title then.
+    for text in ["前言\n这是前言。\n", "一、总则\n正文。\n", "只有一行标题\n"] {
         let document = imported(text);
         assert_eq!(document.document.title, "notice", "{text}");
         assert!(

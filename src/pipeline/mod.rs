@@ -882,7 +882,10 @@ pub fn import_manuscript(path: &Path, options: &ImportOptions) -> Result<Import,
         image_folder: options.image_folder.clone(),
     };
     let imported = match extension.as_str() {
-        // (Readers for .md and .docx join here.)
+        "md" | "markdown" => {
+            let text = text::decode(&name, bytes, options.encoding)?;
+            crate::readers::markdown::import(&text, &name, &reader_options)?
+        }
         _ => {
             let text = text::decode(&name, bytes, options.encoding)?;
             crate::readers::plaintext::import(&text, &name, options.title.clone())?

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use std::path::{Component, Path};
 
 use crate::engine::images::{ImageInfo, is_readable_path, probe};
-use crate::model::{Block, Document, Origin};
+use crate::model::{Document, Origin};
 
 /// An image file a document shows, read and decoded.
 #[derive(Debug, Clone)]

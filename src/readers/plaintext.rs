@@ -859,18 +859,31 @@ pub(crate) fn is_title_like(line: &str) -> bool {
         && folio(line).is_none()
 }
 
-/// The first line of text if it reads as the document's title: title-like, after nothing
-/// but a document number (`国办发〔2022〕38号`), not the continuation of another page
-/// (`（上接第十版）`), and with more text after it.
+/// The document's title line: the first standalone short line (a paragraph of its own,
+/// title-like) before any numbered heading, after nothing but prose and a document number
+/// (`国办发〔2022〕38号`), never the continuation of another page (`（上接第十版）`), and
+/// with more text after it. A newspaper's page begins mid-text and names the document in
+/// a line above its next part, which is the title.
 fn top_line(lines: &[Line]) -> Option<usize> {
-    let mut content = (0..lines.len()).filter(|&i| !lines[i].text.is_empty());
-    let mut first = content.next()?;
-    if is_document_number(&lines[first].text) {
-        first = content.next()?;
+    let content: Vec<usize> = (0..lines.len())
+        .filter(|&i| !lines[i].text.is_empty())
+        .collect();
+    for (n, &i) in content.iter().enumerate() {
+        let text = lines[i].text.as_str();
+        if n + 1 == content.len() || numbered(text).is_some() {
+            return None;
+        }
+        if n == 0 && is_document_number(text) {
+            continue;
+        }
+        // A paragraph of its own: the line before it ends one (or there is none).
+        let previous = i.checked_sub(1).map(|p| lines[p].text.as_str());
+        let starts_paragraph = previous.is_none_or(|p| p.is_empty() || p.ends_with(TERMINAL));
+        if starts_paragraph && split_continuation_marker(text).is_none() && is_title_like(text) {
+            return Some(i);
+        }
     }
-    content.next()?;
-    let text = &lines[first].text;
-    (split_continuation_marker(text).is_none() && is_title_like(text)).then_some(first)
+    None
 }
 
 /// The lines that close the document: a date line (`2022年11月7日`), followed by nothing

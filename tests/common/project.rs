@@ -29,6 +29,15 @@ pub fn scratch_project() -> tempfile::TempDir {
     dir
 }
 
+/// `paiban ARGS` in `cwd`, as a user types it (no font folder added).
+pub fn plain(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_paiban"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap()
+}
+
 pub fn paiban(args: &[&str], cwd: &Path) -> Output {
     command(args, cwd).output().unwrap()
 }
