@@ -221,7 +221,7 @@ fn a_chinese_manuscript_imports_as_written() {
         "稿件.md:1:1: warning: the front matter's `editor: 王五`",
         "稿件.md:16:38: warning: a link to `notes.md`",
         "稿件.md:42:10: warning: struck-through text",
-        "稿件.md:54:1: warning: raw HTML",
+        "稿件.md:56:1: warning: raw HTML",
     ] {
         assert!(warnings.contains(expected), "{expected}:\n{warnings}");
     }
@@ -340,7 +340,9 @@ fn a_chinese_manuscript_imports_as_written() {
     let Block::Paragraph(code) = &document.body[10] else {
         panic!()
     };
-    assert!(matches!(&code.0[..], [Inline::Code(run)] if run.text == "fn main() {}"));
+    assert!(
+        matches!(&code.0[..], [Inline::Code(run)] if run.text == "fn main() {\n    println!(\"排版\");\n}")
+    );
     let Block::Sidebar(fenced) = &document.body[11] else {
         panic!()
     };
@@ -364,6 +366,15 @@ fn a_chinese_manuscript_imports_as_written() {
     );
     assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
     common::epubcheck(&work.path().join("built/book.epub"));
+    // The code block keeps its lines in the EPUB too.
+    let files = common::entries(&work.path().join("built/book.epub"));
+    let book: String = files
+        .iter()
+        .filter(|(name, _)| name.ends_with(".xhtml"))
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+        .collect();
+    let code = "<pre class=\"code\"><code>fn main() {<br/>    println!(&quot;排版&quot;);<br/>}</code></pre>";
+    assert!(book.contains(code), "{book}");
 }
 
 #[test]
@@ -371,7 +382,7 @@ fn what_markdown_cannot_say_in_paiban_is_kept_and_named() {
     let work = tempfile::tempdir().unwrap();
     std::fs::write(
         work.path().join("a.md"),
-        "---\ntitle: [unclosed\n---\n\n# 题目\n\n正文![无图](missing.png)与![网图](https://example.com/a.png)。\n\n引用[^x]。\n",
+        "---\ntitle: [unclosed\n---\n\n# 题目\n\n正文![无图](missing.png)与![网图](https://example.com/a.png)。\n\n引用[^x]。\n\n<!-- 待补：数据来源 -->\n\n```python\ndef f(x):\n    return x\n```\n",
     )
     .unwrap();
     let output = paiban(&["import", "a.md", "-o", "a.yaml"], work.path());
@@ -381,6 +392,7 @@ fn what_markdown_cannot_say_in_paiban_is_kept_and_named() {
         "a.md:1:1: warning: the front matter is not YAML",
         "a.md:7:3: warning: cannot read the image `missing.png`",
         "a.md:7:22: warning: the image `https://example.com/a.png` is on the web",
+        "a.md:11:1: warning: an HTML comment is left out: <!-- 待补：数据来源 -->",
     ] {
         assert!(warnings.contains(expected), "{expected}:\n{warnings}");
     }
@@ -398,6 +410,15 @@ fn what_markdown_cannot_say_in_paiban_is_kept_and_named() {
     ] {
         assert!(text.contains(kept), "{kept} kept as text: {text}");
     }
+    assert!(!text.contains("待补"), "{text}");
+    // A code block keeps its lines, and prints as a block of them.
+    let code = "def f(x):\n    return x";
+    assert!(document.body.iter().any(|b| matches!(b, Block::Paragraph(t) if matches!(&t.0[..], [Inline::Code(r)] if r.text == code))));
+    let markup = paiban::writers::typst::write(&document, "a.yaml", &Default::default());
+    assert!(
+        markup.contains("#raw(block: true, \"def f(x):\\n    return x\")"),
+        "{markup}"
+    );
 
     // A manuscript with images needs a file to write them beside.
     std::fs::copy(

@@ -176,7 +176,13 @@ impl<'t> Reader<'t> {
                         }
                     }
                     let html = html.trim_end_matches('\n').to_owned();
-                    if !html.trim().is_empty() {
+                    if is_comment(&html) {
+                        // An author's note to the editor, not text of the book.
+                        self.warn(
+                            range.start,
+                            format!("an HTML comment is left out: {}", html.trim()),
+                        );
+                    } else if !html.trim().is_empty() {
                         self.warn(
                             range.start,
                             "raw HTML is kept as text: paiban's content has no HTML",
@@ -330,6 +336,12 @@ impl<'t> Reader<'t> {
                         push_text(&mut out, &self.text[range.clone()]);
                     }
                 },
+                Event::InlineHtml(html) | Event::Html(html) if is_comment(&html) => {
+                    self.warn(
+                        range.start,
+                        format!("an HTML comment is left out: {}", html.trim()),
+                    );
+                }
                 Event::InlineHtml(html) | Event::Html(html) => {
                     self.warn(
                         range.start,
@@ -782,6 +794,14 @@ fn flatten(block: Block) -> Vec<Inline> {
         _ => {}
     }
     out
+}
+
+/// Whether raw HTML is one comment (`<!-- … -->`).
+fn is_comment(html: &str) -> bool {
+    let html = html.trim();
+    html.starts_with("<!--")
+        && html.ends_with("-->")
+        && html[4..].find("-->") == Some(html.len() - 7)
 }
 
 /// Whether inline content is only white space (a line with nothing on it); a code span

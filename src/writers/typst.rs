@@ -286,6 +286,17 @@ impl Writer {
         }
         self.anchors.open(Place::Block(BlockKey::of(block)), begin);
         match block {
+            // Code alone in a paragraph, over several lines, is a code block: its lines
+            // stay lines.
+            Block::Paragraph(Text(inlines)) if matches!(&inlines[..], [Inline::Code(run)] if run.text.contains('\n')) => {
+                if let [Inline::Code(run)] = &inlines[..] {
+                    let begin = self.out.len();
+                    let _ = write!(self.out, "#raw(block: true, {})", string_literal(&run.text));
+                    self.anchors
+                        .text(begin..self.out.len(), TextKey::of(&run.text), 0, &run.text);
+                    self.out.push('\n');
+                }
+            }
             Block::Paragraph(text) => {
                 self.inlines_trimmed(&text.0);
                 self.out.push('\n');

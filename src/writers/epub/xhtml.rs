@@ -340,6 +340,15 @@ impl Writer<'_> {
                 .at(Place::Block(BlockKey::of(block)), &self.href),
         );
         match block {
+            // Code alone in a paragraph, over several lines, is a code block.
+            Block::Paragraph(paragraph) if matches!(&paragraph.0[..], [Inline::Code(run)] if run.text.contains('\n')) =>
+            {
+                let _ = writeln!(
+                    out,
+                    "<pre class=\"code\">{}</pre>",
+                    self.inline_trimmed(paragraph)?
+                );
+            }
             Block::Paragraph(paragraph) => {
                 let _ = writeln!(out, "<p>{}</p>", self.inline_trimmed(paragraph)?);
             }
