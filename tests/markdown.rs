@@ -430,6 +430,30 @@ fn what_markdown_cannot_say_in_paiban_is_kept_and_named() {
     let output = paiban(&["import", "b.md"], work.path());
     assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
     assert!(stderr(&output).contains("give -o FILE.yaml"));
+    // Nesting no book has (it would only exhaust the stack) is a located error, at once.
+    for (name, text) in [
+        ("q.md", format!("{} 引文\n", ">".repeat(50_000))),
+        (
+            "e.md",
+            format!("{}强调{}\n", "*".repeat(50_000), "*".repeat(50_000)),
+        ),
+        (
+            "l.md",
+            (0..3000)
+                .map(|i| format!("{}- 项\n", "  ".repeat(i)))
+                .collect(),
+        ),
+    ] {
+        std::fs::write(work.path().join(name), text).unwrap();
+        let output = paiban(&["import", name, "-o", "deep.yaml"], work.path());
+        assert_eq!(output.status.code(), Some(1), "{name}: {}", stderr(&output));
+        assert!(
+            stderr(&output).contains(&format!("{name}:"))
+                && stderr(&output).contains("nested deeper than 32 levels"),
+            "{name}: {}",
+            stderr(&output)
+        );
+    }
     // An empty manuscript is an error.
     std::fs::write(work.path().join("c.md"), "\n\n").unwrap();
     assert_eq!(

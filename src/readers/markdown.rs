@@ -41,10 +41,21 @@ pub fn import(text: &str, name: &str, options: &Options) -> Result<Imported, Dia
         warnings: Vec::new(),
         images: Vec::new(),
         front: None,
+        depth: 0,
+        too_deep: None,
     };
     reader.collect_notes();
     reader.at = 0;
     let mut body = reader.blocks(None);
+    if let Some(offset) = reader.too_deep {
+        let (line, column) = crate::model::line_column_after(&text[..offset]);
+        return Err(Diagnostic::error(
+            name,
+            format!("quotations, lists or emphasis nested deeper than {MAX_DEPTH} levels: no book sets that, and paiban does not import it"),
+        )
+        .at(line, column)
+        .with_code("input"));
+    }
     if body.is_empty() && reader.front.is_none() {
         return Err(Diagnostic::error(name, "the manuscript is empty: nothing to import").at(1, 1));
     }
@@ -75,7 +86,14 @@ struct Reader<'t> {
     images: Vec<Image>,
     /// The front matter's text and where it starts.
     front: Option<(String, usize)>,
+    /// How deep the blocks and inlines being read are nested, and where reading gave up
+    /// for nesting too deep to be a book's (it would only exhaust the stack).
+    depth: usize,
+    too_deep: Option<usize>,
 }
+
+/// The deepest nesting of quotations, lists and inline markup paiban imports.
+const MAX_DEPTH: usize = 32;
 
 impl<'t> Reader<'t> {
     fn warn(&mut self, offset: usize, message: impl Into<String>) {
@@ -115,6 +133,32 @@ impl<'t> Reader<'t> {
 
     /// Blocks until the end tag `until` (or the end of the manuscript).
     fn blocks(&mut self, until: Option<TagEnd>) -> Vec<Block> {
+        if !self.deeper() {
+            if let Some(end) = until {
+                self.skip_to(end);
+            }
+            return Vec::new();
+        }
+        let blocks = self.blocks_within(until);
+        self.depth -= 1;
+        blocks
+    }
+
+    /// One level deeper; false (and the place noted) past [`MAX_DEPTH`].
+    fn deeper(&mut self) -> bool {
+        if self.depth >= MAX_DEPTH {
+            let offset = self
+                .events
+                .get(self.at.saturating_sub(1))
+                .map_or(0, |(_, range)| range.start);
+            self.too_deep.get_or_insert(offset);
+            return false;
+        }
+        self.depth += 1;
+        true
+    }
+
+    fn blocks_within(&mut self, until: Option<TagEnd>) -> Vec<Block> {
         let mut blocks = Vec::new();
         while let Some((event, range)) = self.next() {
             match event {
@@ -213,7 +257,13 @@ impl<'t> Reader<'t> {
                 | Event::Html(_)
                 | Event::Start(_) => {
                     self.at -= 1;
+                    let before = self.at;
                     let (inlines, figures) = self.loose_inlines();
+                    // Always onwards: an event no reader takes (or one nested too deep)
+                    // is passed over, never read again.
+                    if self.at == before {
+                        self.at += 1;
+                    }
                     if !is_blank(&inlines) {
                         blocks.push(Block::Paragraph(Text(inlines)));
                     }
@@ -251,6 +301,18 @@ impl<'t> Reader<'t> {
     }
 
     fn inline_run(&mut self, end: Option<TagEnd>, figures: &mut Vec<Figure>) -> Vec<Inline> {
+        if !self.deeper() {
+            if let Some(end) = end {
+                self.skip_to(end);
+            }
+            return Vec::new();
+        }
+        let inlines = self.inline_run_within(end, figures);
+        self.depth -= 1;
+        inlines
+    }
+
+    fn inline_run_within(&mut self, end: Option<TagEnd>, figures: &mut Vec<Figure>) -> Vec<Inline> {
         let mut out: Vec<Inline> = Vec::new();
         while let Some((event, range)) = self.next() {
             match event {
