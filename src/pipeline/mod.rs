@@ -883,6 +883,7 @@ pub fn import_manuscript(path: &Path, options: &ImportOptions) -> Result<Import,
     };
     let imported = match extension.as_str() {
         // (Readers for .md and .docx join here.)
+        "docx" => crate::readers::docx::import(&bytes, &name, &reader_options)?,
         _ => {
             let text = text::decode(&name, bytes, options.encoding)?;
             crate::readers::plaintext::import(&text, &name, options.title.clone())?

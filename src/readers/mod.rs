@@ -2,6 +2,7 @@
 //! Markdown. What they share lives here: the result, the images a manuscript carries, and
 //! the conventions of Chinese manuscripts (heading numbers, 专栏 titles, 图/表 captions).
 
+pub mod docx;
 pub mod plaintext;
 
 use crate::diag::Diagnostic;
