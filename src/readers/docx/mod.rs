@@ -607,7 +607,13 @@ impl Reader<'_> {
             match (definition, self.numbering.count(id, *ilvl)) {
                 (Some(definition), Some((number, label))) => {
                     let (style, exact) = list_style(&definition, *ilvl);
-                    if !exact {
+                    if definition.text.is_empty() && definition.format != "none" {
+                        self.issues.push(format!(
+                            "list level {} has no label in its numbering definition: printed \
+                             as bullets",
+                            ilvl + 1
+                        ));
+                    } else if !exact {
                         self.issues.push(format!(
                             "the list label `{label}` is printed approximately (paiban's \
                              lists have one counter with text around it)"
