@@ -82,7 +82,9 @@ fn a_word_file_imports_with_its_text_structure_and_image_and_builds() {
         headings,
         [
             (1, Some(1), "总体情况".to_owned()),
-            (2, Some(1), "主要指标".to_owned())
+            (2, Some(1), "主要指标".to_owned()),
+            // Numbered by Word (a definition counting from 3), the label not in the text.
+            (3, Some(3), "指标说明".to_owned()),
         ]
     );
     // Runs split by revisions are one strong; sub- and superscripts; the link.
@@ -151,6 +153,13 @@ fn a_word_file_imports_with_its_text_structure_and_image_and_builds() {
     assert_eq!(panel.number, Some(2));
     assert_eq!(panel.title.to_plain(), "智慧城市");
 
+    assert!(yaml.contains(r#""第一行\n第二行""#), "a line break: {yaml}");
+    // What is dropped is named with its paragraph.
+    assert!(
+        stderr.contains("“面积按公式计算。”: an equation dropped")
+            && stderr.contains("“面积按公式计算。”: a comment dropped"),
+        "{stderr}"
+    );
     assert_eq!(
         stderr.matches("tracked changes").count(),
         1,

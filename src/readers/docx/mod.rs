@@ -113,17 +113,17 @@ pub fn import(bytes: &[u8], name: &str, options: &Options) -> Result<Imported, D
     })?;
     let body = reader.blocks(body);
 
+    // Comments are reported where they are anchored; any the text never refers to, here.
     if let Some(text) = &comments_text
         && let Some(part) = &comments_part
     {
         let count = descendants(parse(name, part, text)?.root_element(), "comment").count();
-        reader.comments = reader.comments.max(count);
-    }
-    if reader.comments > 0 {
-        reader.warn(format!(
-            "{} comment(s) dropped: paiban prints no comments",
-            reader.comments
-        ));
+        if count > reader.comments {
+            reader.warn(format!(
+                "{} comment(s) anchored nowhere in the text dropped",
+                count - reader.comments
+            ));
+        }
     }
     if reader.tracked {
         reader.warn(
@@ -820,7 +820,11 @@ impl Reader<'_> {
                             .push(format!("a reference to {kind} {id}, which is missing")),
                     }
                 }
-                "commentReference" => self.comments += 1,
+                "commentReference" => {
+                    self.comments += 1;
+                    self.issues
+                        .push("a comment dropped: paiban prints no comments".to_owned());
+                }
                 "drawing" => self.drawing(node, para),
                 "pict" => self.picture(node, para),
                 "object" => self.issues.push(

@@ -87,6 +87,9 @@ WORD_TEXT = [
     "地区", "指标", "数值", "东部", "产值", "120", "增速", "8%", "合计", "128",
     "三年数据对比",
     "智慧城市", "城市大脑覆盖全部区县。",
+    "指标说明",
+    "第一行\n第二行",
+    "面积按公式计算。",
     "结束语。",
 ]
 
@@ -166,6 +169,26 @@ def word(path):
         "<w:p><w:r><w:t>专栏2 智慧城市</w:t></w:r></w:p>"
         "<w:p><w:r><w:t>城市大脑覆盖全部区县。</w:t></w:r></w:p>"
         "</w:txbxContent></v:textbox></v:shape></w:pict></w:r>" % nsdecls("w")))
+    # A heading Word numbers itself: level 3 of a definition that counts from 3.
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        '<w:abstractNum %s w:abstractNumId="90"><w:lvl w:ilvl="0"><w:start w:val="3"/>'
+        '<w:numFmt w:val="decimal"/><w:lvlText w:val="%%1."/></w:lvl></w:abstractNum>'
+        % nsdecls("w")))
+    numbering.append(parse_xml(
+        '<w:num %s w:numId="90"><w:abstractNumId w:val="90"/></w:num>' % nsdecls("w")))
+    heading = document.add_heading("指标说明", level=3)
+    heading._p.get_or_add_pPr().append(parse_xml(
+        '<w:numPr %s><w:ilvl w:val="0"/><w:numId w:val="90"/></w:numPr>' % nsdecls("w")))
+    p = document.add_paragraph("第一行")
+    p.add_run().add_break()
+    p.add_run("第二行")
+    p = document.add_paragraph("面积按公式")
+    p._p.append(parse_xml(
+        '<m:oMath xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math">'
+        "<m:r><m:t>S=ab</m:t></m:r></m:oMath>"))
+    run = p.add_run("计算。")
+    document.add_comment(run, text="请核实", author="李四")
     document.add_paragraph("结束语。")
     document.save(path)
     with open(os.path.splitext(path)[0] + ".txt", "w", encoding="utf-8") as f:
