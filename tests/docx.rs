@@ -230,3 +230,31 @@ fn files_that_are_no_word_document_are_refused_clearly() {
         );
     }
 }
+
+#[test]
+fn the_title_paragraph_names_the_document_and_lists_keep_their_start() {
+    let dir = tempdir();
+    let (document, _, stderr) = import("titled.docx", dir.path());
+    assert_eq!(document.title, "年度报告");
+    assert_eq!(document.subtitle.as_deref(), Some("二〇二四年"));
+    // python-docx's template says en-US; the text is Chinese.
+    assert_eq!(document.lang.as_str(), "zh-CN", "{stderr}");
+    let Some(Block::List(list)) = document.body.first() else {
+        panic!("{:?}", document.body);
+    };
+    assert_eq!(list.start, Some(5));
+    assert!(matches!(
+        list.style,
+        ListStyle::Numbered {
+            counter: paiban::model::Counter::Circled,
+            ..
+        }
+    ));
+    // A one-cell table without 专栏N stays a table.
+    assert!(matches!(document.body.get(1), Some(Block::Table(_))));
+    assert!(
+        !document
+            .walk()
+            .any(|b| matches!(b, Block::Paragraph(t) if t.to_plain() == "年度报告"))
+    );
+}

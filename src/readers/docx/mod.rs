@@ -173,7 +173,7 @@ pub fn import(bytes: &[u8], name: &str, options: &Options) -> Result<Imported, D
         match LanguageTag::parse(&language) {
             // LibreOffice writes the user interface's language, not the text's: a mostly
             // Chinese text labelled English is taken as Chinese.
-            Some(tag) if looks_chinese(&document.body) && !tag.as_str().starts_with("zh") => {
+            Some(tag) if looks_chinese(&document) && !tag.as_str().starts_with("zh") => {
                 reader.warn(format!(
                     "the document says its language is {language}, but its text is mostly \
                      Chinese: kept {}",
@@ -193,18 +193,21 @@ pub fn import(bytes: &[u8], name: &str, options: &Options) -> Result<Imported, D
     })
 }
 
-/// Whether Han characters outnumber Latin letters in the body.
-fn looks_chinese(body: &[Block]) -> bool {
+/// Whether Han characters outnumber Latin letters in the title and the body.
+fn looks_chinese(document: &crate::model::Document) -> bool {
     let mut han = 0usize;
     let mut latin = 0usize;
-    for block in body {
-        if let Block::Paragraph(text) = block {
-            for c in text.to_plain().chars() {
-                if ('\u{4e00}'..='\u{9fff}').contains(&c) {
-                    han += 1;
-                } else if c.is_ascii_alphabetic() {
-                    latin += 1;
-                }
+    let texts = document
+        .walk()
+        .flat_map(crate::model::own_texts)
+        .map(Text::to_plain)
+        .chain([document.title.clone()]);
+    for text in texts {
+        for c in text.chars() {
+            if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+                han += 1;
+            } else if c.is_ascii_alphabetic() {
+                latin += 1;
             }
         }
     }

@@ -195,6 +195,32 @@ def word(path):
         f.write("\n".join(WORD_TEXT) + "\n")
 
 
+def titled(path):
+    """No title property: the Title-styled paragraph names the document. A numbered list
+    that starts at 5, and a one-cell table that is no panel."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.core_properties.title = ""
+    document.add_paragraph("年度报告", style="Title")
+    document.add_paragraph("二〇二四年", style="Subtitle")
+    numbering = document.part.numbering_part.element
+    numbering.insert(0, parse_xml(
+        '<w:abstractNum %s w:abstractNumId="91"><w:lvl w:ilvl="0"><w:start w:val="5"/>'
+        '<w:numFmt w:val="decimalEnclosedCircle"/><w:lvlText w:val="%%1"/></w:lvl>'
+        "</w:abstractNum>" % nsdecls("w")))
+    numbering.append(parse_xml(
+        '<w:num %s w:numId="91"><w:abstractNumId w:val="91"/></w:num>' % nsdecls("w")))
+    for text in ["第五项", "第六项"]:
+        p = document.add_paragraph(text)
+        p._p.get_or_add_pPr().append(parse_xml(
+            '<w:numPr %s><w:ilvl w:val="0"/><w:numId w:val="91"/></w:numPr>' % nsdecls("w")))
+    document.add_table(rows=1, cols=1).cell(0, 0).text = "只有一格的表"
+    document.save(path)
+
+
 def main():
     work = tempfile.mkdtemp()
     try:
@@ -216,6 +242,7 @@ def main():
         with open(os.path.join(HERE, "truncated.docx"), "wb") as f:
             f.write(whole[: len(whole) // 2])
         word(os.path.join(HERE, "word.docx"))
+        titled(os.path.join(HERE, "titled.docx"))
     finally:
         shutil.rmtree(work)
 
