@@ -157,7 +157,8 @@ fn a_word_file_imports_with_its_text_structure_and_image_and_builds() {
     // What is dropped is named with its paragraph.
     assert!(
         stderr.contains("“面积按公式计算。”: an equation dropped")
-            && stderr.contains("“面积按公式计算。”: a comment dropped"),
+            && stderr.contains("“面积按公式计算。”: a comment dropped")
+            && stderr.contains("“结束语。”: hidden text dropped, as Word hides it: “隐藏的批注”"),
         "{stderr}"
     );
     assert_eq!(

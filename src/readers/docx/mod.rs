@@ -90,6 +90,7 @@ pub fn import(bytes: &[u8], name: &str, options: &Options) -> Result<Imported, D
         issues: Vec::new(),
         tracked: false,
         comments: 0,
+        toc_reported: false,
         title: None,
         subtitle: None,
     };
@@ -106,6 +107,7 @@ pub fn import(bytes: &[u8], name: &str, options: &Options) -> Result<Imported, D
     }
     reader.rels = rels;
     reader.place = String::new();
+    reader.paragraphs = 0;
     let document = parse(name, &main, &main_text)?;
     let body = child(document.root_element(), "body").ok_or_else(|| {
         Diagnostic::error(name, format!("{main}: no w:body: not a Word document"))
@@ -268,6 +270,7 @@ struct Reader<'a> {
     issues: Vec<String>,
     tracked: bool,
     comments: usize,
+    toc_reported: bool,
     title: Option<String>,
     subtitle: Option<String>,
 }
@@ -367,7 +370,6 @@ fn build(pieces: Vec<Piece>) -> Vec<Inline> {
             }
         };
         for piece in pieces {
-            // Whitespace takes the formatting around it rather than splitting it.
             if let Some(last) = group.last()
                 && key(last.format()) != key(piece.format())
             {
@@ -431,6 +433,8 @@ impl Reader<'_> {
                 continue;
             }
             self.place = format!("{kind} {id}, ");
+            // A note's paragraphs are counted within the note.
+            self.paragraphs = 0;
             let blocks = self.blocks(note);
             let mut content = Vec::new();
             for text in blocks_text(&blocks) {
@@ -559,7 +563,15 @@ impl Reader<'_> {
 
         let mut block = None;
         let mut entry = None;
-        if text.is_empty() && text.notes().is_empty() {
+        if style.name.starts_with("toc ") || style.name == "toc heading" {
+            // A table of contents as a field's result: paiban makes its own.
+            if !self.toc_reported {
+                self.toc_reported = true;
+                self.issues.push(
+                    "a table of contents dropped (from here on): paiban makes its own".to_owned(),
+                );
+            }
+        } else if text.is_empty() && text.notes().is_empty() {
             // An empty paragraph is spacing; a numbered one still counts.
             if let Some((id, ilvl)) = &numbering {
                 self.numbering.count(id, *ilvl);
@@ -764,6 +776,15 @@ impl Reader<'_> {
             .over(character)
             .over(base);
         let format = Format::of(props);
+        // Hidden text (w:vanish) is not printed by Word either.
+        if rpr.and_then(|r| child(r, "vanish")).is_some_and(is_on) {
+            let hidden = all_text(node);
+            if !hidden.trim().is_empty() {
+                self.issues
+                    .push(format!("hidden text dropped, as Word hides it: “{hidden}”"));
+            }
+            return;
+        }
         let text = |out: &mut Vec<Piece>, t: &str| out.push(Piece::Text(t.to_owned(), format));
         for node in node.children().filter(|n| n.is_element()) {
             match node.tag_name().name() {

@@ -189,7 +189,8 @@ def word(path):
         "<m:r><m:t>S=ab</m:t></m:r></m:oMath>"))
     run = p.add_run("计算。")
     document.add_comment(run, text="请核实", author="李四")
-    document.add_paragraph("结束语。")
+    p = document.add_paragraph("结束语。")
+    p.add_run("隐藏的批注").font.hidden = True
     document.save(path)
     with open(os.path.splitext(path)[0] + ".txt", "w", encoding="utf-8") as f:
         f.write("\n".join(WORD_TEXT) + "\n")
