@@ -200,7 +200,12 @@ fn a_libreoffice_file_keeps_its_footnote_and_panel_and_names_what_it_drops() {
             text
         })
         .collect();
-    assert_eq!(notes, ["数据来源：国家统计局。"]);
+    // The endnote is printed as a footnote, and says so.
+    assert_eq!(notes, ["数据来源：国家统计局。", "尾注的说明。"]);
+    assert!(
+        stderr.contains("“结束语。”: an endnote is printed as a footnote"),
+        "{stderr}"
+    );
     // The one-cell table that starts with 专栏1.
     assert!(document.body.iter().any(|b| matches!(
         b,

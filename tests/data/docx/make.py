@@ -56,8 +56,9 @@ MANUSCRIPT = """<!DOCTYPE html>
 <p>图1 三年数据对比</p>
 <h2>（二）专栏介绍</h2>
 <table border="1"><tr><td><p>专栏1 数字乡村</p><p>数字乡村建设取得积极进展。</p></td></tr></table>
-<p>结束语。</p>
+<p>结束语。<a class="sdendnoteanc" name="sdendnote1anc" href="#sdendnote1sym"><sup>i</sup></a></p>
 <div id="sdfootnote1"><p><a class="sdfootnotesym" name="sdfootnote1sym" href="#sdfootnote1anc">1</a>数据来源：国家统计局。</p></div>
+<div id="sdendnote1"><p><a class="sdendnotesym" name="sdendnote1sym" href="#sdendnote1anc">i</a>尾注的说明。</p></div>
 </body></html>
 """
 
