@@ -142,16 +142,22 @@ fn a_word_file_imports_with_its_text_structure_and_image_and_builds() {
     let image = std::fs::read(dir.path().join(&figure.path)).unwrap();
     assert!(image.starts_with(b"\x89PNG"));
 
-    let panel = document
+    // A VML text box and a DrawingML one (with its VML fallback, read once).
+    let panels: Vec<(Option<u32>, String, usize)> = document
         .body
         .iter()
-        .find_map(|b| match b {
-            Block::Sidebar(s) => Some(s),
+        .filter_map(|b| match b {
+            Block::Sidebar(s) => Some((s.number, s.title.to_plain(), s.body.len())),
             _ => None,
         })
-        .expect("the text box is a panel");
-    assert_eq!(panel.number, Some(2));
-    assert_eq!(panel.title.to_plain(), "智慧城市");
+        .collect();
+    assert_eq!(
+        panels,
+        [
+            (Some(2), "智慧城市".to_owned(), 1),
+            (Some(3), "数据要素".to_owned(), 1)
+        ]
+    );
 
     assert!(yaml.contains(r#""第一行\n第二行""#), "a line break: {yaml}");
     // What is dropped is named with its paragraph.

@@ -856,8 +856,8 @@ impl Reader<'_> {
                 ),
                 "AlternateContent" => {
                     if let Some(choice) = child(node, "Choice") {
-                        // The choice holds run content: read it as a run of its own.
-                        self.run(choice, base, out, para);
+                        // The choice holds run content: read it with this run's formatting.
+                        self.run(choice, props, out, para);
                     }
                 }
                 "ruby" => {

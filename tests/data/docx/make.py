@@ -88,6 +88,7 @@ WORD_TEXT = [
     "地区", "指标", "数值", "东部", "产值", "120", "增速", "8%", "合计", "128",
     "三年数据对比",
     "智慧城市", "城市大脑覆盖全部区县。",
+    "数据要素", "数据要素市场加快培育。",
     "指标说明",
     "第一行\n第二行",
     "面积按公式计算。",
@@ -170,6 +171,29 @@ def word(path):
         "<w:p><w:r><w:t>专栏2 智慧城市</w:t></w:r></w:p>"
         "<w:p><w:r><w:t>城市大脑覆盖全部区县。</w:t></w:r></w:p>"
         "</w:txbxContent></v:textbox></v:shape></w:pict></w:r>" % nsdecls("w")))
+    # A text box as Word 2010 and later write it: a DrawingML shape, and the same text
+    # again in VML for older readers (which must not be read twice).
+    box = (
+        "<w:txbxContent><w:p><w:r><w:t>专栏3 数据要素</w:t></w:r></w:p>"
+        "<w:p><w:r><w:t>数据要素市场加快培育。</w:t></w:r></w:p></w:txbxContent>"
+    )
+    p = document.add_paragraph()
+    p._p.append(parse_xml(
+        '<w:r %s xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+        'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        'xmlns:v="urn:schemas-microsoft-com:vml">'
+        '<mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:inline>'
+        '<wp:extent cx="3810000" cy="1016000"/><wp:docPr id="10" name="Text Box 10"/>'
+        '<a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+        '<wps:wsp><wps:cNvSpPr txBox="1"/><wps:spPr><a:xfrm><a:off x="0" y="0"/>'
+        '<a:ext cx="3810000" cy="1016000"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/>'
+        "</a:prstGeom></wps:spPr><wps:txbx>%s</wps:txbx><wps:bodyPr/></wps:wsp>"
+        "</a:graphicData></a:graphic></wp:inline></w:drawing></mc:Choice>"
+        '<mc:Fallback><w:pict><v:shape style="width:300pt;height:80pt"><v:textbox>%s'
+        "</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
+        % (nsdecls("w"), box, box)))
     # A heading Word numbers itself: level 3 of a definition that counts from 3.
     numbering = document.part.numbering_part.element
     numbering.insert(0, parse_xml(
