@@ -262,8 +262,15 @@ fn the_title_paragraph_names_the_document_and_lists_keep_their_start() {
             ..
         }
     ));
-    // A one-cell table without 专栏N stays a table.
-    assert!(matches!(document.body.get(1), Some(Block::Table(_))));
+    // A one-cell table without 专栏N stays a table; 表1 above it is its caption.
+    let Some(Block::Table(table)) = document.body.get(1) else {
+        panic!("{:?}", document.body);
+    };
+    assert_eq!(
+        table.caption.as_ref().map(|c| c.to_plain()).as_deref(),
+        Some("各地数据")
+    );
+    assert_eq!(table.rows[0][0].text.to_plain(), "只有一格的表");
     assert!(
         !document
             .walk()

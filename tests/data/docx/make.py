@@ -223,7 +223,7 @@ def word(path):
 
 def titled(path):
     """No title property: the Title-styled paragraph names the document. A numbered list
-    that starts at 5, and a one-cell table that is no panel."""
+    that starts at 5, and a one-cell table that is no panel, captioned above it."""
     import docx
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
@@ -243,6 +243,7 @@ def titled(path):
         p = document.add_paragraph(text)
         p._p.get_or_add_pPr().append(parse_xml(
             '<w:numPr %s><w:ilvl w:val="0"/><w:numId w:val="91"/></w:numPr>' % nsdecls("w")))
+    document.add_paragraph("表1 各地数据")
     document.add_table(rows=1, cols=1).cell(0, 0).text = "只有一格的表"
     document.save(path)
 
