@@ -301,8 +301,8 @@ enum Command {
     },
     /// Recover the structure of a plain-text document as content YAML.
     Import {
-        /// The manuscript: Markdown (.md, .markdown), or plain text.
-        #[arg(value_name = "FILE.txt|FILE.md")]
+        /// The manuscript: Word (.docx), Markdown (.md, .markdown), or plain text.
+        #[arg(value_name = "FILE.txt|FILE.md|FILE.docx")]
         file: PathBuf,
         /// Write here instead of to standard output; the manuscript's images (and the
         /// chapters of --split) go in a folder beside it named after it.

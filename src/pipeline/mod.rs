@@ -886,6 +886,7 @@ pub fn import_manuscript(path: &Path, options: &ImportOptions) -> Result<Import,
             let text = text::decode(&name, bytes, options.encoding)?;
             crate::readers::markdown::import(&text, &name, &reader_options)?
         }
+        "docx" => crate::readers::docx::import(&bytes, &name, &reader_options)?,
         _ => {
             let text = text::decode(&name, bytes, options.encoding)?;
             crate::readers::plaintext::import(&text, &name, options.title.clone())?

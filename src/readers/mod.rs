@@ -2,6 +2,7 @@
 //! Markdown. What they share lives here: the result, the images a manuscript carries, and
 //! the conventions of Chinese manuscripts (heading numbers, 专栏 titles, 图/表 captions).
 
+pub mod docx;
 pub mod markdown;
 pub mod plaintext;
 
@@ -59,6 +60,21 @@ pub fn new_document(title: String, body: Vec<Block>) -> Document {
         warnings: Vec::new(),
         numbering: Default::default(),
     }
+}
+
+/// The first characters of a text, to say in a warning which paragraph is meant.
+pub(crate) fn excerpt(text: &str) -> String {
+    const CHARS: usize = 12;
+    let text: String = text
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .collect();
+    let text = text.trim();
+    let mut out: String = text.chars().take(CHARS).collect();
+    if text.chars().count() > CHARS {
+        out.push('…');
+    }
+    out
 }
 
 /// A heading number written before a heading's text (`一、` `（一）` `1.` `（1）` `①`), as

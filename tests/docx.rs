@@ -1,0 +1,279 @@
+//! `paiban import FILE.docx`, on Word files written by python-docx and LibreOffice
+//! (tests/data/docx/make.py generates them).
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::project_root;
+use paiban::model::{Block, Document, Inline, ListStyle, load_file, own_texts, visit};
+
+fn paiban(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_paiban"))
+        .args(args)
+        .current_dir(project_root())
+        .output()
+        .unwrap()
+}
+
+fn fixture(name: &str) -> String {
+    format!("tests/data/docx/{name}")
+}
+
+/// Imports a fixture into `dir`; the document as `paiban build` would load it, and stderr.
+fn import(name: &str, dir: &Path) -> (Document, String, String) {
+    let yaml = dir.join("book.yaml");
+    let output = paiban(&["import", &fixture(name), "-o", yaml.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let written = std::fs::read_to_string(&yaml).unwrap();
+    (load_file(&yaml).unwrap(), written, stderr)
+}
+
+/// Every text of the body in reading order, notes after the text they stand in.
+fn all_text(document: &Document) -> String {
+    let mut out = String::new();
+    for block in document.walk() {
+        for text in own_texts(block) {
+            out.push_str(&text.to_plain());
+            for note in text.notes() {
+                let mut inner = String::new();
+                visit(&note.content, &mut |i| {
+                    if let Inline::Text(run) = i {
+                        inner.push_str(&run.text);
+                    }
+                });
+                out.push_str(&inner);
+            }
+        }
+    }
+    out.replace('\n', "")
+}
+
+fn tempdir() -> tempfile::TempDir {
+    let parent = project_root().join("target-tests");
+    std::fs::create_dir_all(&parent).unwrap();
+    tempfile::tempdir_in(parent).unwrap()
+}
+
+#[test]
+fn a_word_file_imports_with_its_text_structure_and_image_and_builds() {
+    let dir = tempdir();
+    let (document, yaml, stderr) = import("word.docx", dir.path());
+
+    // The text, character for character, as make.py wrote it (without the deletion).
+    let expected = std::fs::read_to_string(project_root().join(fixture("word.txt"))).unwrap();
+    assert_eq!(all_text(&document), expected.replace('\n', ""));
+    assert!(!yaml.contains("删除的文字"));
+
+    assert_eq!(document.title, "数字经济发展报告");
+    assert_eq!(document.authors, ["张三"]);
+    assert_eq!(document.lang.as_str(), "zh-CN");
+
+    let headings: Vec<(u8, Option<u32>, String)> = document
+        .walk()
+        .filter_map(|b| match b {
+            Block::Heading(h) => Some((h.level, h.number, h.text.to_plain())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            (1, Some(1), "总体情况".to_owned()),
+            (2, Some(1), "主要指标".to_owned()),
+            // Numbered by Word (a definition counting from 3), the label not in the text.
+            (3, Some(3), "指标说明".to_owned()),
+        ]
+    );
+    // Runs split by revisions are one strong; sub- and superscripts; the link.
+    assert!(yaml.contains(r#"{strong: ["快速增长"]}"#), "{yaml}");
+    assert!(yaml.contains(r#"{emphasis: ["新高"]}"#), "{yaml}");
+    assert!(yaml.contains(r#"{sub: ["2"]}"#) && yaml.contains(r#"{sup: ["2"]}"#));
+    assert!(
+        yaml.contains(r#"{link: "https://example.org/report""#),
+        "{yaml}"
+    );
+
+    let lists: Vec<_> = document
+        .body
+        .iter()
+        .filter_map(|b| match b {
+            Block::List(l) => Some(l),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(lists.len(), 2);
+    assert_eq!(lists[0].style, ListStyle::Bullet);
+    assert_eq!(lists[0].items.len(), 2);
+    let Block::List(nested) = &lists[0].items[0][1] else {
+        panic!("no nested list: {:?}", lists[0].items[0]);
+    };
+    assert_eq!(nested.items.len(), 2);
+    assert!(matches!(lists[1].style, ListStyle::Numbered { .. }));
+
+    let table = document
+        .body
+        .iter()
+        .find_map(|b| match b {
+            Block::Table(t) => Some(t),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(table.header_rows, 1);
+    assert_eq!(table.rows[1][0].rowspan, 2);
+    assert_eq!(table.rows[2].len(), 2);
+    assert_eq!(table.rows[3][0].colspan, 2);
+
+    let figure = document
+        .body
+        .iter()
+        .find_map(|b| match b {
+            Block::Figure(f) => Some(f),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(figure.alt.as_deref(), Some("三年数据对比柱状图"));
+    assert_eq!(
+        figure.caption.as_ref().map(|c| c.to_plain()).as_deref(),
+        Some("三年数据对比")
+    );
+    let image = std::fs::read(dir.path().join(&figure.path)).unwrap();
+    assert!(image.starts_with(b"\x89PNG"));
+
+    // A VML text box and a DrawingML one (with its VML fallback, read once).
+    let panels: Vec<(Option<u32>, String, usize)> = document
+        .body
+        .iter()
+        .filter_map(|b| match b {
+            Block::Sidebar(s) => Some((s.number, s.title.to_plain(), s.body.len())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        panels,
+        [
+            (Some(2), "智慧城市".to_owned(), 1),
+            (Some(3), "数据要素".to_owned(), 1)
+        ]
+    );
+
+    assert!(yaml.contains(r#""第一行\n第二行""#), "a line break: {yaml}");
+    // What is dropped is named with its paragraph.
+    assert!(
+        stderr.contains("“面积按公式计算。”: an equation dropped")
+            && stderr.contains("“面积按公式计算。”: a comment dropped")
+            && stderr.contains("“结束语。”: hidden text dropped, as Word hides it: “隐藏的批注”"),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("tracked changes").count(),
+        1,
+        "one warning for the tracked changes: {stderr}"
+    );
+
+    let build = paiban(&[
+        "build",
+        dir.path().join("book.yaml").to_str().unwrap(),
+        "-o",
+        dir.path().to_str().unwrap(),
+    ]);
+    assert_eq!(
+        build.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    assert!(dir.path().join("book.pdf").exists());
+}
+
+#[test]
+fn a_libreoffice_file_keeps_its_footnote_and_panel_and_names_what_it_drops() {
+    let dir = tempdir();
+    let (document, _, stderr) = import("libreoffice.docx", dir.path());
+    let notes: Vec<String> = document
+        .walk()
+        .flat_map(own_texts)
+        .flat_map(|t| t.notes())
+        .map(|n| {
+            let mut text = String::new();
+            visit(&n.content, &mut |i| {
+                if let Inline::Text(run) = i {
+                    text.push_str(&run.text);
+                }
+            });
+            text
+        })
+        .collect();
+    // The endnote is printed as a footnote, and says so.
+    assert_eq!(notes, ["数据来源：国家统计局。", "尾注的说明。"]);
+    assert!(
+        stderr.contains("“结束语。”: an endnote is printed as a footnote"),
+        "{stderr}"
+    );
+    // The one-cell table that starts with 专栏1.
+    assert!(document.body.iter().any(|b| matches!(
+        b,
+        Block::Sidebar(s) if s.number == Some(1) && s.title.to_plain() == "数字乡村"
+    )));
+    // LibreOffice links HTML's images instead of embedding them: the warning names the
+    // paragraph.
+    assert!(
+        stderr.contains("paragraph") && stderr.contains("linked image"),
+        "{stderr}"
+    );
+    assert!(all_text(&document).contains("数字经济持续快速增长"));
+}
+
+#[test]
+fn files_that_are_no_word_document_are_refused_clearly() {
+    for (name, message) in [
+        ("truncated.docx", "truncated or corrupt"),
+        ("odt-renamed.docx", "OpenDocument"),
+        ("ole.docx", "OLE compound file"),
+    ] {
+        let output = paiban(&["import", &fixture(name)]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{name}: {stderr}");
+        assert!(
+            stderr.contains(name) && stderr.contains(message),
+            "{name}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn the_title_paragraph_names_the_document_and_lists_keep_their_start() {
+    let dir = tempdir();
+    let (document, _, stderr) = import("titled.docx", dir.path());
+    assert_eq!(document.title, "年度报告");
+    assert_eq!(document.subtitle.as_deref(), Some("二〇二四年"));
+    // python-docx's template says en-US; the text is Chinese.
+    assert_eq!(document.lang.as_str(), "zh-CN", "{stderr}");
+    let Some(Block::List(list)) = document.body.first() else {
+        panic!("{:?}", document.body);
+    };
+    assert_eq!(list.start, Some(5));
+    assert!(matches!(
+        list.style,
+        ListStyle::Numbered {
+            counter: paiban::model::Counter::Circled,
+            ..
+        }
+    ));
+    // A one-cell table without 专栏N stays a table; 表1 above it is its caption.
+    let Some(Block::Table(table)) = document.body.get(1) else {
+        panic!("{:?}", document.body);
+    };
+    assert_eq!(
+        table.caption.as_ref().map(|c| c.to_plain()).as_deref(),
+        Some("各地数据")
+    );
+    assert_eq!(table.rows[0][0].text.to_plain(), "只有一格的表");
+    assert!(
+        !document
+            .walk()
+            .any(|b| matches!(b, Block::Paragraph(t) if t.to_plain() == "年度报告"))
+    );
+}
