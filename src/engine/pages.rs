@@ -12,13 +12,12 @@
 use std::collections::HashMap;
 
 use typst::World;
-use typst::WorldExt;
 use typst::foundations::{Content, StyleChain, Value};
 use typst::introspection::{Location, MetadataElem, Tag};
 use typst::layout::{Frame, FrameItem};
 use typst::model::{Numbering, OutlineEntry, TableCell};
 use typst::pdf::ArtifactElem;
-use typst::syntax::Span;
+use typst::syntax::{Span, SyntaxNode};
 use typst_layout::{Page, PagedDocument};
 
 use super::world::PaibanWorld;
@@ -33,10 +32,17 @@ pub fn page_breaks(
     document: &PagedDocument,
     anchors: &Anchors,
 ) -> Vec<PageBreak> {
+    // Where every node of the markup starts, found in one walk: looking each span up in
+    // the syntax tree on its own costs a scan of its siblings, which on a book of
+    // thousands of pages is most of the build.
+    let mut spans = HashMap::new();
+    if let Ok(source) = world.source(world.main()) {
+        span_starts(source.root(), 0, &mut spans);
+    }
     let mut finder = Finder {
         world,
         anchors,
-        spans: HashMap::new(),
+        spans,
         excluded: Vec::new(),
     };
     // Each numbered page with the first place of its body, if any.
@@ -83,6 +89,16 @@ pub fn page_breaks(
     breaks
 }
 
+/// Records where `node` and every node inside it start, `offset` being where `node` does.
+fn span_starts(node: &SyntaxNode, offset: usize, starts: &mut HashMap<Span, usize>) {
+    starts.entry(node.span()).or_insert(offset);
+    let mut at = offset;
+    for child in node.children() {
+        span_starts(child, at, starts);
+        at += child.len();
+    }
+}
+
 /// The page's number as the PDF labels it; none for a page the layout does not number.
 fn label(page: &Page) -> Option<String> {
     match page.numbering.as_ref()? {
@@ -101,8 +117,8 @@ type Located = Option<(usize, Place)>;
 struct Finder<'a> {
     world: &'a PaibanWorld,
     anchors: &'a Anchors,
-    /// Where each span starts in the markup (none outside it).
-    spans: HashMap<Span, Option<usize>>,
+    /// Where each span of the markup starts.
+    spans: HashMap<Span, usize>,
     /// Elements open now whose content is not the page's body.
     excluded: Vec<Location>,
 }
@@ -171,13 +187,12 @@ impl Finder<'_> {
         if span.is_detached() {
             return;
         }
-        let world = self.world;
-        let start = *self.spans.entry(span).or_insert_with(|| {
-            (span.id() == Some(world.main()))
-                .then(|| world.range(span).map(|range| range.start))
-                .flatten()
-        });
-        let Some(start) = start else { return };
+        if span.id() != Some(self.world.main()) {
+            return;
+        }
+        let Some(&start) = self.spans.get(&span) else {
+            return;
+        };
         if let Some((order, place)) = self.anchors.resolve(start, offset)
             && first.is_none_or(|(best, _)| order < best)
         {

@@ -444,6 +444,9 @@ mod based_on_tests {
           </w:styles>"#;
         let document = roxmltree::Document::parse(xml).unwrap();
         let styles = Styles::read(document.root_element());
-        assert_eq!(styles.get("Heading1").and_then(|s| s.outline_level), Some(0));
+        assert_eq!(
+            styles.get("Heading1").and_then(|s| s.outline_level),
+            Some(0)
+        );
     }
 }
