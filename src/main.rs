@@ -654,19 +654,13 @@ fn run(command: Command) -> Result<(), Failed> {
             for (written, _) in &files {
                 pipeline::refuse_overwriting_input(&file, written)?;
             }
-            // The chapters and images first: the content file names them.
-            for (written, bytes) in &files {
-                if let Some(parent) = written.parent() {
-                    std::fs::create_dir_all(parent).map_err(|e| {
-                        Diagnostic::error(
-                            parent.display().to_string(),
-                            format!("cannot create: {e}"),
-                        )
-                    })?;
-                }
-                pipeline::write_atomically(written, bytes)?;
-            }
-            pipeline::write_atomically(&path, import.yaml.as_bytes())?;
+            // The content file last: it names the chapters and images. All or none.
+            files.push((path.clone(), import.yaml.as_bytes()));
+            let files: Vec<(&Path, &[u8])> = files
+                .iter()
+                .map(|(p, bytes)| (p.as_path(), *bytes))
+                .collect();
+            pipeline::write_all_atomically(&files)?;
             Ok(())
         }
         Command::Extract { file, output } => {
