@@ -461,3 +461,51 @@ fn what_markdown_cannot_say_in_paiban_is_kept_and_named() {
         Some(1)
     );
 }
+
+#[test]
+fn a_sidebar_block_keeps_its_heading_warnings_and_images() {
+    let work = tempfile::tempdir().unwrap();
+    let png = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/markdown/pics/shares.png");
+    std::fs::create_dir_all(work.path().join("a")).unwrap();
+    std::fs::create_dir_all(work.path().join("b")).unwrap();
+    std::fs::copy(&png, work.path().join("a/pic.png")).unwrap();
+    std::fs::write(work.path().join("b/pic.png"), b"\x89PNG\r\n\x1a\nother").unwrap();
+    std::fs::write(
+        work.path().join("m.md"),
+        "# 书名\n\n## 一章\n\n![甲](a/pic.png)\n\n```sidebar 专题\n# 小标题\n\n~~删~~正文\n\n![乙](b/pic.png)\n```\n",
+    )
+    .unwrap();
+    let output = paiban(&["import", "m.md", "-o", "m.yaml"], work.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    // The struck-through text is on line 10 of the manuscript (line 3 of the block).
+    assert!(
+        stderr(&output).contains("m.md:10:1: warning: struck-through text"),
+        "{}",
+        stderr(&output)
+    );
+    let yaml = std::fs::read_to_string(work.path().join("m.yaml")).unwrap();
+    let document = paiban::model::load_str(&yaml, "m.yaml").unwrap();
+    let Some(Block::Sidebar(panel)) = document
+        .body
+        .iter()
+        .find(|b| matches!(b, Block::Sidebar(_)))
+    else {
+        panic!("{yaml}")
+    };
+    // The block's lone `#` heading stays in the panel (it is no title), as a bold
+    // paragraph, since a panel holds no headings.
+    assert!(
+        matches!(&panel.body[0], Block::Paragraph(t) if matches!(&t.0[..], [Inline::Strong(_)]) && t.to_plain() == "小标题"),
+        "{yaml}"
+    );
+    assert!(
+        stderr(&output).contains("m.md:8:1: warning: a heading inside"),
+        "{}",
+        stderr(&output)
+    );
+    // Two images named alike both survive, under names of their own.
+    let a = std::fs::read(work.path().join("m/pic.png")).unwrap();
+    let b = std::fs::read(work.path().join("m/pic-2.png")).unwrap();
+    assert_eq!(a, std::fs::read(work.path().join("a/pic.png")).unwrap());
+    assert_eq!(b, std::fs::read(work.path().join("b/pic.png")).unwrap());
+}

@@ -24,11 +24,7 @@ use crate::model::{
 
 /// Reads `text` (the manuscript `name`, whose images are found relative to it).
 pub fn import(text: &str, name: &str, options: &Options) -> Result<Imported, Diagnostic> {
-    let extensions = Extensions::ENABLE_TABLES
-        | Extensions::ENABLE_FOOTNOTES
-        | Extensions::ENABLE_STRIKETHROUGH
-        | Extensions::ENABLE_YAML_STYLE_METADATA_BLOCKS;
-    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(text, extensions)
+    let events: Vec<(Event, Range<usize>)> = Parser::new_ext(text, extensions(true))
         .into_offset_iter()
         .collect();
     let mut reader = Reader {
@@ -72,6 +68,15 @@ pub fn import(text: &str, name: &str, options: &Options) -> Result<Imported, Dia
         warnings,
         images: reader.images,
     })
+}
+
+/// CommonMark with GFM tables, footnotes and strikethrough; YAML front matter only at the
+/// top of a manuscript.
+fn extensions(front_matter: bool) -> Extensions {
+    let mut extensions =
+        Extensions::ENABLE_TABLES | Extensions::ENABLE_FOOTNOTES | Extensions::ENABLE_STRIKETHROUGH;
+    extensions.set(Extensions::ENABLE_YAML_STYLE_METADATA_BLOCKS, front_matter);
+    extensions
 }
 
 struct Reader<'t> {
@@ -168,6 +173,17 @@ impl<'t> Reader<'t> {
                     if !is_blank(&inlines) {
                         blocks.push(Block::Paragraph(Text(inlines)));
                     }
+                    self.place_figures(&mut blocks, figures);
+                }
+                // Headings stand in the body only (one inside a quotation, list item or
+                // panel would cut it in two): deeper, a heading is a bold paragraph.
+                Event::Start(Tag::Heading { level, .. }) if self.depth > 1 => {
+                    self.warn(
+                        range.start,
+                        "a heading inside a quotation, list item or panel is kept as a bold paragraph: headings stand in the body",
+                    );
+                    let (inlines, figures) = self.inlines(TagEnd::Heading(level));
+                    blocks.push(Block::Paragraph(Text(vec![Inline::Strong(inlines)])));
                     self.place_figures(&mut blocks, figures);
                 }
                 Event::Start(Tag::Heading { level, .. }) => {
@@ -444,14 +460,7 @@ impl<'t> Reader<'t> {
         let kind = words.next().unwrap_or("").trim_matches(['{', '}', '.']);
         if kind == "sidebar" || kind == "专栏" {
             let title: Vec<&str> = words.collect();
-            let inner = import(&code, self.name, self.options);
-            let mut body = match inner {
-                Ok(imported) => {
-                    self.images.extend(imported.images);
-                    imported.document.body
-                }
-                Err(_) => Vec::new(),
-            };
+            let mut body = self.nested_blocks(&code, offset);
             let mut sidebar = Sidebar {
                 title: Text(vec![Inline::Text(Run::new(
                     title.join(" "),
@@ -478,6 +487,41 @@ impl<'t> Reader<'t> {
             self.warn(offset, "an empty code block is left out");
         }
         Block::Paragraph(Text(vec![Inline::Code(Run::new(code, Default::default()))]))
+    }
+
+    /// The blocks of Markdown nested in this manuscript (a sidebar block's content, which
+    /// starts on the line after the fence at `fence`): read as body blocks (no title, no
+    /// front matter), at this depth, with the images of the whole manuscript (so names stay
+    /// unique), their warnings placed on the manuscript's lines.
+    fn nested_blocks(&mut self, code: &str, fence: usize) -> Vec<Block> {
+        let (fence_line, _) = crate::model::line_column_after(&self.text[..fence]);
+        let mut inner = Reader {
+            text: code,
+            name: self.name,
+            options: self.options,
+            events: Parser::new_ext(code, extensions(false))
+                .into_offset_iter()
+                .collect(),
+            at: 0,
+            notes: HashMap::new(),
+            warnings: Vec::new(),
+            images: std::mem::take(&mut self.images),
+            front: None,
+            depth: self.depth,
+            too_deep: None,
+        };
+        inner.collect_notes();
+        inner.at = 0;
+        let blocks = inner.blocks(None);
+        self.images = inner.images;
+        if inner.too_deep.is_some() {
+            self.too_deep.get_or_insert(fence);
+        }
+        for mut warning in inner.warnings {
+            warning.line = warning.line.map(|line| line + fence_line);
+            self.warnings.push(warning);
+        }
+        blocks
     }
 
     fn list(&mut self, start: Option<u64>) -> Block {
