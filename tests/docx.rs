@@ -142,7 +142,8 @@ fn a_word_file_imports_with_its_text_structure_and_image_and_builds() {
     let image = std::fs::read(dir.path().join(&figure.path)).unwrap();
     assert!(image.starts_with(b"\x89PNG"));
 
-    // A VML text box and a DrawingML one (with its VML fallback, read once).
+    // A VML text box and a DrawingML one (with its VML fallback, read once), and a group
+    // of framed paragraphs.
     let panels: Vec<(Option<u32>, String, usize)> = document
         .body
         .iter()
@@ -155,7 +156,9 @@ fn a_word_file_imports_with_its_text_structure_and_image_and_builds() {
         panels,
         [
             (Some(2), "智慧城市".to_owned(), 1),
-            (Some(3), "数据要素".to_owned(), 1)
+            (Some(3), "数据要素".to_owned(), 1),
+            // Framed paragraphs.
+            (Some(4), "绿色发展".to_owned(), 1)
         ]
     );
 
@@ -276,4 +279,189 @@ fn the_title_paragraph_names_the_document_and_lists_keep_their_start() {
             .walk()
             .any(|b| matches!(b, Block::Paragraph(t) if t.to_plain() == "年度报告"))
     );
+}
+
+/// pandoc: `PANDOC`, `pandoc` on the path, or the one PyPI's `pypandoc-binary` bundles.
+fn pandoc() -> String {
+    if let Ok(pandoc) = std::env::var("PANDOC") {
+        return pandoc;
+    }
+    if Command::new("pandoc").arg("--version").output().is_ok() {
+        return "pandoc".to_owned();
+    }
+    let output = Command::new("python3")
+        .args(["-c", "import pypandoc; print(pypandoc.get_pandoc_path())"])
+        .output()
+        .expect("python3");
+    assert!(
+        output.status.success(),
+        "pandoc not found: pip install pypandoc-binary (.ci/run does), or set PANDOC"
+    );
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}
+
+/// Inlines as a string that shows their kinds: `数字经济<strong>快速</strong>`.
+fn shape(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    for inline in inlines {
+        let (tag, inner) = match inline {
+            Inline::Text(run) => {
+                out.push_str(&run.text);
+                continue;
+            }
+            Inline::Code(run) => {
+                out.push_str(&format!("<code>{}</code>", run.text));
+                continue;
+            }
+            Inline::Strong(inner) => ("strong", inner),
+            Inline::Emphasis(inner) => ("em", inner),
+            Inline::Superscript(inner) => ("sup", inner),
+            Inline::Subscript(inner) => ("sub", inner),
+            Inline::Link(link) => {
+                out.push_str(&format!("<a {}>{}</a>", link.target, shape(&link.content)));
+                continue;
+            }
+            Inline::Note(note) => ("note", &note.content),
+            other => panic!("not expected in the round trip: {other:?}"),
+        };
+        out.push_str(&format!("<{tag}>{}</{tag}>", shape(inner)));
+    }
+    out
+}
+
+/// The blocks as lines: kind, numbers as the numbering pass resolves them, and text.
+fn outline(blocks: &[Block], depth: usize, out: &mut Vec<String>) {
+    let indent = "  ".repeat(depth);
+    for block in blocks {
+        match block {
+            Block::Paragraph(text) => out.push(format!("{indent}{}", shape(&text.0))),
+            Block::Heading(h) => out.push(format!(
+                "{indent}heading {} {:?} {}",
+                h.level,
+                h.resolved,
+                shape(&h.text.0)
+            )),
+            Block::Sidebar(s) => {
+                out.push(format!(
+                    "{indent}panel {} {}",
+                    s.resolved,
+                    shape(&s.title.0)
+                ));
+                outline(&s.body, depth + 1, out);
+            }
+            Block::Dateline(text) => out.push(format!("{indent}dateline {}", shape(&text.0))),
+            Block::List(list) => {
+                out.push(format!("{indent}list {:?}", list.labels));
+                for item in &list.items {
+                    outline(item, depth + 1, out);
+                }
+            }
+            Block::Table(table) => {
+                let caption = table.caption.as_ref().map(|c| shape(&c.0));
+                out.push(format!(
+                    "{indent}table {:?} {caption:?} header {}",
+                    table.resolved, table.header_rows
+                ));
+                for row in &table.rows {
+                    let cells: Vec<String> = row
+                        .iter()
+                        .map(|c| format!("{}({}x{})", shape(&c.text.0), c.colspan, c.rowspan))
+                        .collect();
+                    out.push(format!("{indent}  {}", cells.join(" | ")));
+                }
+            }
+            Block::Figure(f) => out.push(format!(
+                "{indent}figure {:?} {:?}",
+                f.caption.as_ref().map(|c| shape(&c.0)),
+                f.alt
+            )),
+            other => out.push(format!("{indent}{other:?}")),
+        }
+    }
+}
+
+/// A document built to EPUB, converted to Word by pandoc (which knows nothing of 专栏,
+/// heading numbers or datelines) and imported back: the same blocks, numbers and text,
+/// after the EPUB's cover and title page.
+#[test]
+fn an_epub_converted_to_word_by_pandoc_imports_back_to_the_same_blocks() {
+    let pandoc = pandoc();
+    for source in [
+        "content/whitepaper.yaml",
+        "tests/data/roundtrip/report.yaml",
+    ] {
+        let dir = tempdir();
+        let build = paiban(&[
+            "build",
+            source,
+            "--format",
+            "epub",
+            "-o",
+            dir.path().to_str().unwrap(),
+        ]);
+        assert_eq!(build.status.code(), Some(0), "{source}: {build:?}");
+        let stem = Path::new(source).file_stem().unwrap().to_str().unwrap();
+        let epub = dir.path().join(format!("{stem}.epub"));
+        let docx = dir.path().join("converted.docx");
+        let converted = Command::new(&pandoc)
+            .arg(&epub)
+            .arg("-o")
+            .arg(&docx)
+            .output()
+            .unwrap();
+        assert!(converted.status.success(), "{converted:?}");
+        let yaml = dir.path().join("imported.yaml");
+        let import = paiban(&[
+            "import",
+            docx.to_str().unwrap(),
+            "-o",
+            yaml.to_str().unwrap(),
+        ]);
+        assert_eq!(import.status.code(), Some(0), "{import:?}");
+
+        let original = paiban::pipeline::prepare(&project_root().join(source)).unwrap();
+        let imported = paiban::pipeline::prepare(&yaml).unwrap();
+        assert_eq!(imported.title, original.title, "{source}");
+        assert_eq!(imported.authors, original.authors, "{source}");
+        assert_eq!(imported.date, original.date, "{source}");
+        let (mut expected, mut got) = (Vec::new(), Vec::new());
+        outline(&original.body, 0, &mut expected);
+        outline(&imported.body, 0, &mut got);
+        // The EPUB's cover and title page come first: images, and the title, the author
+        // and the date as paragraphs.
+        let start = got
+            .iter()
+            .position(|line| *line == expected[0])
+            .unwrap_or_else(|| panic!("{source}: no `{}` in\n{}", expected[0], got.join("\n")));
+        for line in &got[..start] {
+            assert!(
+                line.starts_with("figure ")
+                    || *line == original.title
+                    || original.authors.contains(line)
+                    || line.ends_with('月'),
+                "{source}: `{line}` before the body"
+            );
+        }
+        // The first line that differs, not two whole documents.
+        let got = &got[start..];
+        if let Some(i) = (0..expected.len().max(got.len())).find(|&i| got.get(i) != expected.get(i))
+        {
+            panic!(
+                "{source}: block {i} differs:\n  expected {:?}\n  imported {:?}",
+                expected.get(i),
+                got.get(i)
+            );
+        }
+        // The image is the same file.
+        if let Some(Block::Figure(figure)) = imported
+            .body
+            .iter()
+            .find(|b| matches!(b, Block::Figure(f) if f.caption.is_some()))
+        {
+            assert_eq!(
+                std::fs::read(dir.path().join(&figure.path)).unwrap(),
+                std::fs::read(project_root().join("content/images/shares.png")).unwrap()
+            );
+        }
+    }
 }

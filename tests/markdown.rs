@@ -509,3 +509,52 @@ fn a_sidebar_block_keeps_its_heading_warnings_and_images() {
     assert_eq!(a, std::fs::read(work.path().join("a/pic.png")).unwrap());
     assert_eq!(b, std::fs::read(work.path().join("b/pic.png")).unwrap());
 }
+
+/// Markdown converted from another format (pandoc writing an EPUB, say) keeps a panel and
+/// a dateline only as words: `专栏N title` over a paragraph, `（…电）`.
+#[test]
+fn a_panel_title_and_a_dateline_written_as_paragraphs_are_recovered() {
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(
+        work.path().join("a.md"),
+        "# 报告\n\n## 一、总体情况\n\n正文。\n\n专栏2　数字乡村\n\n数字乡村建设取得积极进展。\n\n其后的正文。\n\n专栏3 这不是标题，因为它是一句话。\n\n（新华社北京3月1日电）\n",
+    )
+    .unwrap();
+    let output = paiban(&["import", "a.md", "-o", "a.yaml"], work.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output)
+            .contains("a.md:7:1: warning: “专栏2 数字乡村”: a 专栏 title outside any box"),
+        "{}",
+        stderr(&output)
+    );
+    let yaml = std::fs::read_to_string(work.path().join("a.yaml")).unwrap();
+    let document = paiban::model::load_str(&yaml, "a.yaml").unwrap();
+    let kinds: Vec<String> = document
+        .body
+        .iter()
+        .map(|b| match b {
+            Block::Sidebar(s) => format!(
+                "panel {:?} {} {}",
+                s.number,
+                s.title.to_plain(),
+                s.body.len()
+            ),
+            Block::Dateline(t) => format!("dateline {}", t.to_plain()),
+            Block::Paragraph(t) => t.to_plain(),
+            Block::Heading(h) => format!("heading {}", h.text.to_plain()),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "heading 总体情况",
+            "正文。",
+            "panel Some(2) 数字乡村 1",
+            "其后的正文。",
+            "专栏3 这不是标题，因为它是一句话。",
+            "dateline （新华社北京3月1日电）",
+        ]
+    );
+}

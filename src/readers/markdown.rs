@@ -56,6 +56,14 @@ pub fn import(text: &str, name: &str, options: &Options) -> Result<Imported, Dia
         return Err(Diagnostic::error(name, "the manuscript is empty: nothing to import").at(1, 1));
     }
     let title = reader.title(&mut body);
+    let body = super::loose_panels_and_datelines(body, &mut |paragraph, message| {
+        // Placed at the paragraph's first line in the manuscript, where it can be found.
+        let first = paragraph.lines().next().unwrap_or_default();
+        match text.find(first).filter(|_| !first.is_empty()) {
+            Some(offset) => reader.warn(offset, message),
+            None => reader.warnings.push(Diagnostic::warning(name, message)),
+        }
+    });
     let mut document = new_document(title, body);
     reader.apply_front_matter(&mut document);
     if let Some(title) = &options.title {

@@ -101,6 +101,84 @@ pub(crate) fn panel_title(text: &str) -> Option<(u32, &str)> {
     Some((number, title.trim()))
 }
 
+/// Panels and datelines a manuscript gives away only by their words, as a converter
+/// (pandoc writing an EPUB's `<aside>` to Word, say) leaves them: a paragraph reading
+/// `专栏N title` followed by a paragraph, list or table is a panel holding that block, and a
+/// paragraph reading `（新华社北京11月7日电）` is a dateline. The panel's extent is a guess,
+/// so each is reported to `warn` with the paragraph's text (the message names the
+/// paragraph by its first characters; a reader may place it too).
+pub(crate) fn loose_panels_and_datelines(
+    blocks: Vec<Block>,
+    warn: &mut dyn FnMut(&str, String),
+) -> Vec<Block> {
+    let mut out = Vec::with_capacity(blocks.len());
+    let mut iter = blocks.into_iter().peekable();
+    while let Some(block) = iter.next() {
+        let Block::Paragraph(mut text) = block else {
+            out.push(block);
+            continue;
+        };
+        let plain = text.to_plain();
+        if plaintext::is_dateline(plain.trim()) && text.notes().is_empty() {
+            trim_text(&mut text);
+            out.push(Block::Dateline(text));
+            continue;
+        }
+        let title = panel_title(&plain).filter(|(_, title)| {
+            !plain.contains('\n')
+                && title.chars().count() <= 40
+                && !title.ends_with(['。', '！', '？', '；', '.', '!', '?', ';', '，', ','])
+        });
+        let follows = matches!(
+            iter.peek(),
+            Some(Block::Paragraph(_) | Block::List(_) | Block::Table(_))
+        );
+        let (Some((number, title)), true) = (title, follows) else {
+            out.push(Block::Paragraph(text));
+            continue;
+        };
+        // The label is the layout's to print: what follows it is the title, formatting kept.
+        let offset = (title.as_ptr() as usize)
+            .saturating_sub(plain.as_ptr() as usize)
+            .min(plain.len());
+        let label = plain[..offset].chars().count();
+        drop_leading_chars(&mut text, label);
+        trim_text(&mut text);
+        let content = iter.next().expect("peeked");
+        warn(
+            &plain,
+            format!(
+                "“{}”: a 专栏 title outside any box: taken as panel {number} holding the block \
+             after it; move any further paragraphs of the panel into its body",
+                excerpt(&plain)
+            ),
+        );
+        out.push(Block::Sidebar(crate::model::Sidebar {
+            title: text,
+            number: Some(number),
+            body: vec![content],
+            resolved: 0,
+        }));
+    }
+    out
+}
+
+/// A date as a manuscript writes it: `2022-11-07` or `2022年11月7日`.
+pub(crate) fn manuscript_date(text: &str) -> Option<crate::model::Date> {
+    let text = text.trim();
+    if let Some(date) = crate::model::Date::parse(text) {
+        return Some(date);
+    }
+    let (year, rest) = text.split_once('年')?;
+    let (month, rest) = rest.split_once('月')?;
+    let day = rest.strip_suffix('日')?;
+    crate::model::Date::new(
+        year.trim().parse().ok()?,
+        month.trim().parse().ok()?,
+        day.trim().parse().ok()?,
+    )
+}
+
 /// What a caption labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum CaptionKind {

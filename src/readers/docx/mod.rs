@@ -93,6 +93,8 @@ pub fn import(bytes: &[u8], name: &str, options: &Options) -> Result<Imported, D
         toc_reported: false,
         title: None,
         subtitle: None,
+        authors: Vec::new(),
+        date: None,
     };
     // Notes first: the body's references take them in.
     for (kind, text, part) in [
@@ -114,6 +116,7 @@ pub fn import(bytes: &[u8], name: &str, options: &Options) -> Result<Imported, D
             .with_code("input")
     })?;
     let body = reader.blocks(body);
+    let body = super::loose_panels_and_datelines(body, &mut |_, message| reader.warn(message));
 
     // Comments are reported where they are anchored; any the text never refers to, here.
     if let Some(text) = &comments_text
@@ -168,8 +171,13 @@ pub fn import(bytes: &[u8], name: &str, options: &Options) -> Result<Imported, D
     };
     let mut document = super::new_document(title, body);
     document.subtitle = reader.subtitle.clone();
-    document.authors = core.creator.into_iter().collect();
-    document.date = core.created;
+    // What the page shows comes before the properties (a converter stamps `created` with
+    // the day it ran).
+    document.authors = match reader.authors.is_empty() {
+        true => core.creator.into_iter().collect(),
+        false => std::mem::take(&mut reader.authors),
+    };
+    document.date = reader.date.or(core.created);
     let language = core.language.or(reader.styles.language.clone());
     if let Some(language) = language {
         match LanguageTag::parse(&language) {
@@ -273,6 +281,9 @@ struct Reader<'a> {
     toc_reported: bool,
     title: Option<String>,
     subtitle: Option<String>,
+    /// Author- and Date-styled paragraphs (pandoc's title block).
+    authors: Vec<String>,
+    date: Option<Date>,
 }
 
 /// Formatting of a piece of a paragraph.
@@ -401,6 +412,8 @@ struct Entry {
 
 enum Item {
     Block(Box<Block>),
+    /// A block of a paragraph with a border: Word draws one box around a run of them.
+    Framed(Box<Block>),
     Entry(Entry),
 }
 
@@ -435,7 +448,20 @@ impl Reader<'_> {
             self.place = format!("{kind} {id}, ");
             // A note's paragraphs are counted within the note.
             self.paragraphs = 0;
-            let blocks = self.blocks(note);
+            let mut blocks = self.blocks(note);
+            // Word prints a note's mark itself; one typed as text (a converter copies the
+            // mark an EPUB or HTML note shows) would print twice.
+            if let Some(Block::Paragraph(first)) = blocks.first_mut()
+                && let Some(mark) = typed_note_mark(&first.to_plain())
+            {
+                drop_leading_chars(first, mark.chars().count());
+                trim_text(first);
+                self.warn(format!(
+                    "{kind} {id}: the mark “{}” typed before its text dropped: the note is \
+                     numbered when printed",
+                    mark.trim()
+                ));
+            }
             let mut content = Vec::new();
             for text in blocks_text(&blocks) {
                 if !content.is_empty() {
@@ -538,7 +564,10 @@ impl Reader<'_> {
             .filter(|&l| l < 9)
             .map(|l| l + 1);
         let level = heading_level_of_name(&style.name).or(outline);
-        let special = matches!(style.name.as_str(), "title" | "subtitle" | "caption");
+        let special = matches!(
+            style.name.as_str(),
+            "title" | "subtitle" | "caption" | "author" | "date"
+        );
         // A heading's or a title's style sets how it looks, not what it stresses.
         let base = if level.is_some() || special {
             RunProps::default()
@@ -580,6 +609,14 @@ impl Reader<'_> {
             self.title = Some(plain.clone());
         } else if style.name == "subtitle" && self.subtitle.is_none() {
             self.subtitle = Some(plain.clone());
+        } else if style.name == "author" && self.place.is_empty() {
+            // pandoc's title block: Title, Subtitle, Author and Date paragraphs.
+            self.authors.push(plain.clone());
+        } else if style.name == "date"
+            && self.date.is_none()
+            && let Some(date) = super::manuscript_date(&plain)
+        {
+            self.date = Some(date);
         } else if let Some(level) = level {
             let mut number = None;
             if let Some((id, ilvl)) = &numbering {
@@ -621,6 +658,17 @@ impl Reader<'_> {
             let definition = self.numbering.level(id, *ilvl).cloned();
             match (definition, self.numbering.count(id, *ilvl)) {
                 (Some(definition), Some((number, label))) => {
+                    // The label typed again before the text (as a converter writes a list
+                    // whose labels were text) would print twice.
+                    let typed = label.trim();
+                    if !typed.is_empty() && plain.starts_with(typed) && plain.len() > typed.len() {
+                        drop_leading_chars(&mut text, typed.chars().count());
+                        trim_text(&mut text);
+                        self.issues.push(format!(
+                            "the label `{typed}` typed before the item repeats the list's own \
+                             numbering: dropped"
+                        ));
+                    }
                     let (style, exact) = list_style(&definition, *ilvl);
                     if definition.text.is_empty() && definition.format != "none" {
                         self.issues.push(format!(
@@ -661,8 +709,15 @@ impl Reader<'_> {
                 items.push(Item::Entry(entry));
             }
             None => {
-                items.extend(block.map(|b| Item::Block(Box::new(b))));
-                items.extend(after.into_iter().map(|b| Item::Block(Box::new(b))));
+                let framed = ppr
+                    .and_then(|p| child(p, "pBdr"))
+                    .map(styles::has_border)
+                    .unwrap_or(style.framed);
+                let item = |b| match framed {
+                    true => Item::Framed(Box::new(b)),
+                    false => Item::Block(Box::new(b)),
+                };
+                items.extend(block.into_iter().chain(after).map(item));
             }
         }
         if para.page_break {
@@ -1253,6 +1308,29 @@ impl Reader<'_> {
     }
 }
 
+/// A note mark at the start of a note's text: a circled number (①) or a bracketed one
+/// (`[1]`), with the space after it.
+fn typed_note_mark(text: &str) -> Option<&str> {
+    let circled = |c: char| {
+        ('\u{2460}'..='\u{2473}').contains(&c)
+            || ('\u{3251}'..='\u{325f}').contains(&c)
+            || ('\u{32b1}'..='\u{32bf}').contains(&c)
+    };
+    let mark_end = if text.starts_with(circled) {
+        text.chars().next().map(char::len_utf8)?
+    } else {
+        let inner = text.strip_prefix('[')?;
+        let digits = inner.chars().take_while(char::is_ascii_digit).count();
+        (digits > 0 && inner[digits..].starts_with(']')).then_some(digits + 2)?
+    };
+    let rest = &text[mark_end..];
+    let space = rest.len()
+        - rest
+            .trim_start_matches([' ', '\u{3000}', '\t', '\u{a0}'])
+            .len();
+    (space > 0 && rest.len() > space).then(|| &text[..mark_end + space])
+}
+
 /// The texts of blocks, a paragraph or a list item a text.
 fn blocks_text(blocks: &[Block]) -> Vec<Text> {
     let mut out = Vec::new();
@@ -1305,19 +1383,38 @@ fn panel(mut blocks: Vec<Block>) -> Result<Block, Vec<Block>> {
     }))
 }
 
-/// Gathers numbered and bulleted paragraphs into lists, nested by their level.
+/// Gathers numbered and bulleted paragraphs into lists, nested by their level, and a run
+/// of framed paragraphs whose first reads 专栏N into a panel.
 fn gather_lists(items: Vec<Item>) -> Vec<Block> {
     let mut out = Vec::new();
     let mut entries: Vec<Entry> = Vec::new();
+    let mut framed: Vec<Block> = Vec::new();
+    let end_frame = |framed: &mut Vec<Block>, out: &mut Vec<Block>| {
+        if !framed.is_empty() {
+            match panel(std::mem::take(framed)) {
+                Ok(panel) => out.push(panel),
+                Err(blocks) => out.extend(blocks),
+            }
+        }
+    };
     for item in items {
         match item {
-            Item::Entry(entry) => entries.push(entry),
+            Item::Entry(entry) => {
+                end_frame(&mut framed, &mut out);
+                entries.push(entry)
+            }
             Item::Block(block) => {
+                end_frame(&mut framed, &mut out);
                 out.extend(lists(std::mem::take(&mut entries)));
                 out.push(*block);
             }
+            Item::Framed(block) => {
+                out.extend(lists(std::mem::take(&mut entries)));
+                framed.push(*block);
+            }
         }
     }
+    end_frame(&mut framed, &mut out);
     out.extend(lists(entries));
     out
 }

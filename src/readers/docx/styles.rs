@@ -126,7 +126,7 @@ impl Styles {
                     .and_then(val)
                     .and_then(|v| v.parse().ok()),
                 numbering: ppr.and_then(numbering_of),
-                framed: ppr.and_then(|p| child(p, "pBdr")).is_some(),
+                framed: ppr.and_then(|p| child(p, "pBdr")).is_some_and(has_border),
                 name,
                 run,
             };
@@ -429,6 +429,13 @@ pub fn list_style(level: &Level, ilvl: u8) -> (ListStyle, bool) {
         },
         exact,
     )
+}
+
+/// Whether a `w:pBdr` draws a line: Word writes `nil` or `none` sides to take one away.
+pub fn has_border(pbdr: Node) -> bool {
+    pbdr.children()
+        .filter(|n| n.is_element())
+        .any(|side| !matches!(val(side), Some("nil" | "none") | None))
 }
 
 #[cfg(test)]

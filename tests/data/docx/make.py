@@ -89,6 +89,7 @@ WORD_TEXT = [
     "三年数据对比",
     "智慧城市", "城市大脑覆盖全部区县。",
     "数据要素", "数据要素市场加快培育。",
+    "绿色发展", "数据中心能效持续提升。",
     "指标说明",
     "第一行\n第二行",
     "面积按公式计算。",
@@ -194,6 +195,13 @@ def word(path):
         '<mc:Fallback><w:pict><v:shape style="width:300pt;height:80pt"><v:textbox>%s'
         "</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>"
         % (nsdecls("w"), box, box)))
+    # A framed group: paragraphs with one border, the first reading 专栏4.
+    for text in ["专栏4 绿色发展", "数据中心能效持续提升。"]:
+        p = document.add_paragraph(text)
+        p._p.get_or_add_pPr().append(parse_xml(
+            '<w:pBdr %s><w:top w:val="single" w:sz="4"/><w:left w:val="single" w:sz="4"/>'
+            '<w:bottom w:val="single" w:sz="4"/><w:right w:val="single" w:sz="4"/></w:pBdr>'
+            % nsdecls("w")))
     # A heading Word numbers itself: level 3 of a definition that counts from 3.
     numbering = document.part.numbering_part.element
     numbering.insert(0, parse_xml(
