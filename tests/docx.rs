@@ -465,3 +465,149 @@ fn an_epub_converted_to_word_by_pandoc_imports_back_to_the_same_blocks() {
         }
     }
 }
+
+/// A .docx made of `document` as its main part, the other parts Word needs, and `extra`
+/// parts, deflated.
+fn package(document: &[u8], extra: &[(&str, &[u8])]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    let types = br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
+    let rels = br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
+    let parts: Vec<(&str, &[u8])> = [
+        ("[Content_Types].xml", &types[..]),
+        ("_rels/.rels", &rels[..]),
+        ("word/document.xml", document),
+    ]
+    .into_iter()
+    .chain(extra.iter().copied())
+    .collect();
+    for (name, bytes) in parts {
+        zip.start_file(name, options).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main""#;
+
+/// Runs `paiban import` on `bytes` written as `name`; the exit code and stderr.
+fn import_bytes(dir: &Path, name: &str, bytes: &[u8]) -> (Option<i32>, String) {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).unwrap();
+    let yaml = dir.join(format!("{name}.yaml"));
+    let output = paiban(&[
+        "import",
+        path.to_str().unwrap(),
+        "-o",
+        yaml.to_str().unwrap(),
+    ]);
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn hostile_and_huge_word_files_are_refused_or_read_in_bounded_time() {
+    let dir = tempdir();
+    let dir = dir.path();
+
+    // A zip bomb: 100 MB of spaces deflate to about 100 KB; refused at the 64 MB a part may
+    // inflate to, without inflating the rest.
+    let mut bomb = format!("<w:document {W}><w:body><w:p><w:r><w:t>");
+    bomb.push_str(&" ".repeat(100 << 20));
+    bomb.push_str("</w:t></w:r></w:p></w:body></w:document>");
+    let bytes = package(bomb.as_bytes(), &[]);
+    assert!(bytes.len() < 1 << 20, "{} bytes", bytes.len());
+    let (code, stderr) = import_bytes(dir, "bomb.docx", &bytes);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("bomb.docx")
+            && stderr.contains("word/document.xml: inflates to")
+            && stderr.contains("zip bomb"),
+        "{stderr}"
+    );
+
+    // Declared sizes that lie: the archive claims 4 GB for a small part.
+    let small = format!(
+        "<w:document {W}><w:body><w:p><w:r><w:t>正文。</w:t></w:r></w:p></w:body></w:document>"
+    );
+    let mut lying = package(small.as_bytes(), &[]);
+    let name = b"word/document.xml";
+    for (signature, size_at) in [(&b"PK\x03\x04"[..], 22), (&b"PK\x01\x02"[..], 24)] {
+        let name_at = if signature == b"PK\x03\x04" { 30 } else { 46 };
+        let header = (0..lying.len() - name_at - name.len())
+            .find(|&i| lying[i..].starts_with(signature) && lying[i + name_at..].starts_with(name))
+            .expect("the part's header");
+        lying[header + size_at..header + size_at + 4]
+            .copy_from_slice(&0xFFFF_FFF0u32.to_le_bytes());
+    }
+    let (code, stderr) = import_bytes(dir, "lying.docx", &lying);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("lying.docx") && stderr.contains("zip bomb"),
+        "{stderr}"
+    );
+
+    // External and internal entities: a DTD is refused, nothing is fetched or expanded.
+    let secret = dir.join("secret.txt");
+    std::fs::write(&secret, "SECRET").unwrap();
+    let xxe = format!(
+        "<?xml version=\"1.0\"?><!DOCTYPE d [<!ENTITY x SYSTEM \"file://{}\"><!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">]><w:document {W}><w:body><w:p><w:r><w:t>&x;&b;</w:t></w:r></w:p></w:body></w:document>",
+        secret.display()
+    );
+    let (code, stderr) = import_bytes(dir, "xxe.docx", &package(xxe.as_bytes(), &[]));
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("xxe.docx")
+            && stderr.contains("document type declaration")
+            && !stderr.contains("SECRET"),
+        "{stderr}"
+    );
+    assert!(!dir.join("xxe.docx.yaml").exists());
+
+    // 100,000 empty paragraphs around one sentence: read in one pass (a quadratic reader
+    // would take minutes), the sentence kept, the empty paragraphs spacing.
+    let mut many = format!("<w:document {W}><w:body>");
+    many.push_str(&"<w:p/>".repeat(50_000));
+    many.push_str("<w:p><w:r><w:t>唯一的一句话。</w:t></w:r></w:p>");
+    many.push_str(&"<w:p><w:pPr><w:spacing w:after=\"0\"/></w:pPr></w:p>".repeat(50_000));
+    many.push_str("</w:body></w:document>");
+    let (code, stderr) = import_bytes(dir, "empty.docx", &package(many.as_bytes(), &[]));
+    assert_eq!(code, Some(0), "{stderr}");
+    let document = load_file(&dir.join("empty.docx.yaml")).unwrap();
+    assert_eq!(document.body.len(), 1, "{:?}", document.body);
+    assert_eq!(all_text(&document), "唯一的一句话。");
+    // Only empty paragraphs: nothing to import, said so.
+    let (code, stderr) = import_bytes(
+        dir,
+        "blank.docx",
+        &package(
+            format!(
+                "<w:document {W}><w:body>{}</w:body></w:document>",
+                "<w:p/>".repeat(100_000)
+            )
+            .as_bytes(),
+            &[],
+        ),
+    );
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("blank.docx") && stderr.contains("no text"),
+        "{stderr}"
+    );
+
+    // A password-protected .docx is an OLE file with an EncryptedPackage stream.
+    let mut encrypted = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    encrypted.resize(1024, 0);
+    encrypted.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+    encrypted.resize(4096, 0);
+    let (code, stderr) = import_bytes(dir, "locked.docx", &encrypted);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("locked.docx") && stderr.contains("encrypted (password-protected)"),
+        "{stderr}"
+    );
+}

@@ -27,6 +27,15 @@ const OLE: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
 impl Package {
     pub fn open(name: &str, bytes: Vec<u8>) -> Result<Self, Diagnostic> {
         let error = |message: String| Diagnostic::error(name, message).with_code("input");
+        if bytes.starts_with(OLE) && is_encrypted_package(&bytes) {
+            return Err(error(
+                "the Word file is encrypted (password-protected): paiban cannot read it".to_owned(),
+            )
+            .with_hint(
+                "open it in Word or LibreOffice, remove the password, save it as .docx and \
+                 import that",
+            ));
+        }
         if bytes.starts_with(OLE) {
             return Err(error(
                 "not a .docx but an OLE compound file: a password-protected Word file or an \
@@ -212,6 +221,17 @@ fn decode_xml(bytes: &[u8]) -> Option<String> {
     }
     let bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes);
     std::str::from_utf8(bytes).ok().map(str::to_owned)
+}
+
+/// Whether an OLE compound file holds an `EncryptedPackage` stream: what Word and
+/// LibreOffice write for a password-protected .docx (ECMA-376 part 2's encryption). The
+/// stream names are UTF-16 in the file's directory.
+fn is_encrypted_package(bytes: &[u8]) -> bool {
+    let name: Vec<u8> = "EncryptedPackage"
+        .encode_utf16()
+        .flat_map(u16::to_le_bytes)
+        .collect();
+    bytes.windows(name.len()).any(|w| w == name)
 }
 
 /// Parses a part. DTDs are refused, so no entity is ever expanded or fetched.
