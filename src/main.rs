@@ -424,11 +424,14 @@ impl Command {
 
 /// The one project of a batch: every input must find the same one (or pass --root).
 fn batch_project(root: Option<&Path>, inputs: &[PathBuf]) -> Result<Project, Failure> {
-    let first = project(root, &inputs[0])?;
+    let mut first = project(root, &inputs[0])?;
     if root.is_none() {
         for input in &inputs[1..] {
             let other = project(None, input)?;
-            if other != first {
+            if first.is_standalone() && other.is_standalone() {
+                // Documents outside any project share one: the folder that holds them all.
+                first.widen_to(&other.root);
+            } else if other != first {
                 return Err(paiban::Diagnostic::error(
                     input.display().to_string(),
                     format!(

@@ -6,7 +6,7 @@ mod common;
 use std::path::Path;
 use std::process::Command;
 
-use common::project::{Watch, paiban, save, scratch_project, stderr, write};
+use common::project::{Watch, paiban, plain, save, scratch_project, stderr, write};
 use common::{entries, entry_text, poppler, project_root};
 
 /// A paragraph only, no authors or date: every glyph of the PDF is in the `song` role.
@@ -289,6 +289,70 @@ fn paiban_fonts_shows_each_role_its_family_and_the_file_that_serves_it() {
     let song = row("song");
     assert_eq!(song[1], "Noto Serif CJK SC");
     assert!(song[3].ends_with("NotoSerifCJKsc-Bold.otf#0"), "{song:?}");
+}
+
+/// A content file outside any project uses the layouts paiban was built from, and reads
+/// the files beside it: its images and chapters, in a build, a batch and `check`.
+#[test]
+fn a_document_outside_any_project_reads_the_files_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(!dir.path().starts_with(project_root()));
+    let report = dir.path().join("report");
+    std::fs::create_dir_all(report.join("images")).unwrap();
+    std::fs::copy(
+        project_root().join("content/images/shares.png"),
+        report.join("images/shares.png"),
+    )
+    .unwrap();
+    write(
+        &report.join("report.yaml"),
+        "title: 独立的报告\nbody:\n  - 正文。\n  - figure: images/shares.png\n    caption: 占比\n    alt: 饼图。\n  - include: parts/one.yaml\n",
+    );
+    write(
+        &report.join("parts/one.yaml"),
+        "- heading: 分章\n- 分章的正文。\n",
+    );
+    let other = dir.path().join("other");
+    write(
+        &other.join("memo.yaml"),
+        "title: 另一份\nbody:\n  - figure: ../report/images/shares.png\n    alt: 饼图。\n",
+    );
+
+    let build = plain(
+        &["build", "report.yaml", "--format", "pdf,epub", "-o", "out"],
+        &report,
+    );
+    assert_eq!(build.status.code(), Some(0), "{}", stderr(&build));
+    let text = poppler("pdftotext", &[], &report.join("out/report.pdf"));
+    assert!(text.contains("分章的正文"), "{text}");
+    // pdfimages lists two header lines, then one line per image.
+    let images = poppler("pdfimages", &["-list"], &report.join("out/report.pdf"));
+    assert_eq!(images.lines().count(), 3, "{images}");
+    common::epubcheck(&report.join("out/report.epub"));
+    let check = plain(&["check", "report.yaml"], &report);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+
+    // Alone, a document reads only its own folder.
+    let alone = plain(&["build", "memo.yaml", "-o", "out"], &other);
+    assert_eq!(alone.status.code(), Some(1), "{}", stderr(&alone));
+    assert!(
+        stderr(&alone).contains("memo.yaml:3:13:") && stderr(&alone).contains("outside"),
+        "{}",
+        stderr(&alone)
+    );
+    // Built together, documents in different folders share the folder that holds both.
+    let batch = plain(
+        &[
+            "build",
+            "report/report.yaml",
+            "other/memo.yaml",
+            "-o",
+            "out",
+        ],
+        dir.path(),
+    );
+    assert_eq!(batch.status.code(), Some(0), "{}", stderr(&batch));
+    assert!(dir.path().join("out/memo.pdf").is_file());
 }
 
 #[test]

@@ -16,6 +16,8 @@ use super::fonts::Fonts;
 
 pub struct PaibanWorld {
     root: PathBuf,
+    /// Where `/layouts/…` is read from (the root, unless the document stands alone).
+    layouts_home: PathBuf,
     library: LazyHash<Library>,
     fonts: Arc<Fonts>,
     main: Source,
@@ -33,6 +35,7 @@ impl PaibanWorld {
     /// is the date of `source_date_epoch` (SOURCE_DATE_EPOCH), or none: never the clock.
     pub fn new(
         root: &Path,
+        layouts_home: &Path,
         fonts: Arc<Fonts>,
         main_path: &str,
         markup: String,
@@ -41,6 +44,7 @@ impl PaibanWorld {
         let main_id = file_id(main_path);
         Self {
             root: root.to_path_buf(),
+            layouts_home: layouts_home.to_path_buf(),
             library: LazyHash::new(Library::default()),
             fonts,
             main: Source::new(main_id, markup),
@@ -123,7 +127,10 @@ impl PaibanWorld {
                 format!("package {spec} is not available: paiban builds offline").into(),
             )));
         }
-        let path = id.vpath().realize(&self.root).map_err(FileError::Realize)?;
+        let path = id
+            .vpath()
+            .realize(self.base(id))
+            .map_err(FileError::Realize)?;
         if path.is_dir() {
             return Err(FileError::IsDirectory);
         }
@@ -132,12 +139,21 @@ impl PaibanWorld {
             .map_err(|e| FileError::from_io(e, &path))
     }
 
+    /// The folder a file's virtual path is relative to: the layouts' home for the
+    /// templates, else the root.
+    fn base(&self, id: FileId) -> &Path {
+        match id.vpath().get_with_slash().starts_with("/layouts/") {
+            true => &self.layouts_home,
+            false => &self.root,
+        }
+    }
+
     /// The path shown in diagnostics for a file id.
     pub fn display_path(&self, id: FileId) -> String {
         if id == self.main.id() {
             return id.vpath().get_without_slash().to_owned();
         }
-        match id.vpath().realize(&self.root) {
+        match id.vpath().realize(self.base(id)) {
             Ok(path) => path.display().to_string(),
             Err(_) => id.vpath().get_with_slash().to_owned(),
         }

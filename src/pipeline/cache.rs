@@ -201,7 +201,7 @@ impl Cache {
         // The executable's bytes are its build id: a rebuild from the same sources is the
         // same paiban, whenever it was built.
         hasher.write_u128(memo.hash(&std::env::current_exe().ok()?)?);
-        let mut folders = vec![builder.project.root.join("layouts")];
+        let mut folders = vec![builder.project.layouts_dir()];
         folders.extend(builder.font_dirs());
         for (i, folder) in folders.iter().enumerate() {
             hasher.write_usize(i);

@@ -609,6 +609,7 @@ impl Builder {
     fn world(&self, content: &Path, markup: String) -> PaibanWorld {
         PaibanWorld::new(
             &self.project.root,
+            &self.project.home,
             self.fonts().clone(),
             &main_path(&stem(content)),
             markup,

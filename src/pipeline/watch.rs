@@ -180,12 +180,11 @@ impl Session {
 
     /// Which of the watched inputs `path` belongs to.
     fn classify(&self, path: &Path, content: &Path, changes: &mut Changes) {
-        let root = &self.builder.project.root;
         if path == content || self.inputs.iter().any(|input| input == path) {
             changes.content = true;
         } else if path == self.builder.project.settings_file() {
             changes.settings = true;
-        } else if path.starts_with(root.join("layouts")) {
+        } else if path.starts_with(self.builder.project.layouts_dir()) {
             changes.layout = true;
         } else if self
             .builder
@@ -218,7 +217,7 @@ impl Session {
             .map_err(fail)?;
         watcher
             .watch(
-                &self.builder.project.root.join("layouts"),
+                &self.builder.project.layouts_dir(),
                 RecursiveMode::Recursive,
             )
             .map_err(fail)?;
@@ -229,8 +228,8 @@ impl Session {
                     .map_err(fail)?;
             }
         }
-        // The project root, for paiban.toml.
-        let root = self.builder.project.root.clone();
+        // The project's home, for paiban.toml.
+        let root = self.builder.project.home.clone();
         if root != folder {
             watcher
                 .watch(&root, RecursiveMode::NonRecursive)

@@ -12,11 +12,15 @@ use crate::diag::Diagnostic;
 use crate::model::locale::AppendixStyle;
 use crate::passes::numbering::NumberingStyle;
 
-/// A project root: the folder holding `layouts/` and, usually, `fonts/` and
-/// `paiban.toml`. The Typst root of every compile, so templates import as `/layouts/…`.
+/// A project: the folder holding `layouts/` and, usually, `fonts/` and `paiban.toml`
+/// (its home), and the folder its documents may read files from (its root: the Typst
+/// root of every compile, which serves `/layouts/…` from the home). They are one folder,
+/// except for a document outside any project: it reads its own folder, with the layouts
+/// of the source tree paiban was built from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Project {
     pub root: PathBuf,
+    pub home: PathBuf,
     pub settings: settings::Settings,
 }
 
@@ -42,14 +46,24 @@ impl Project {
     /// else the project paiban was built from, so an installed binary still finds its own.
     pub fn discover(start: &Path) -> Result<Self, Diagnostic> {
         let start = std::path::absolute(start).unwrap_or_else(|_| start.to_path_buf());
-        let candidates = start
-            .ancestors()
-            .map(Path::to_path_buf)
-            .chain(std::iter::once(PathBuf::from(env!("CARGO_MANIFEST_DIR"))));
-        for dir in candidates {
+        for dir in start.ancestors() {
             if dir.join("layouts").is_dir() {
-                return Self::with_settings(dir);
+                return Self::with_settings(dir.to_path_buf());
             }
+        }
+        let built_from = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        if built_from.join("layouts").is_dir() {
+            // A document on its own reads the files beside it (its images, its chapters).
+            let folder = match start.is_dir() {
+                true => start.clone(),
+                false => start
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or(start.clone()),
+            };
+            let mut project = Self::with_settings(built_from)?;
+            project.root = std::fs::canonicalize(&folder).unwrap_or(folder);
+            return Ok(project);
         }
         Err(Diagnostic::error(
             start.display().to_string(),
@@ -71,7 +85,29 @@ impl Project {
 
     fn with_settings(root: PathBuf) -> Result<Self, Diagnostic> {
         let settings = settings::Settings::read(&root, &finding_codes())?;
-        Ok(Self { root, settings })
+        Ok(Self {
+            home: root.clone(),
+            root,
+            settings,
+        })
+    }
+
+    /// Whether the documents read files outside the home (a document outside any project).
+    pub fn is_standalone(&self) -> bool {
+        self.root != self.home
+    }
+
+    /// Widens a standalone project's root to the folder that holds both it and `other`'s
+    /// (a batch of documents outside any project, in different folders).
+    pub fn widen_to(&mut self, other: &Path) {
+        if let Some(common) = self.root.ancestors().find(|dir| other.starts_with(dir)) {
+            self.root = common.to_path_buf();
+        }
+    }
+
+    /// The folder of the layouts.
+    pub fn layouts_dir(&self) -> PathBuf {
+        self.home.join("layouts")
     }
 
     /// What the project's settings give a document that does not say: its layout.
@@ -99,11 +135,11 @@ impl Project {
 
     /// The project's settings file, whether or not it exists.
     pub fn settings_file(&self) -> PathBuf {
-        self.root.join(settings::FILE_NAME)
+        self.home.join(settings::FILE_NAME)
     }
 
     pub fn fonts_dir(&self) -> PathBuf {
-        self.root.join("fonts")
+        self.home.join("fonts")
     }
 
     /// The folders fonts are found in, in order: the project's `fonts/`, the folders its
@@ -132,20 +168,17 @@ impl Project {
 
     /// The layout's EPUB stylesheet.
     pub fn epub_stylesheet(&self, layout: &str) -> PathBuf {
-        self.root.join("layouts").join(layout).join("epub.css")
+        self.layouts_dir().join(layout).join("epub.css")
     }
 
     /// The stylesheet every layout's EPUB starts with.
     pub fn epub_common_stylesheet(&self) -> PathBuf {
-        self.root.join("layouts").join("common").join("epub.css")
+        self.layouts_dir().join("common").join("epub.css")
     }
 
     /// The stylesheet every layout's EPUB adds for vertical writing.
     pub fn epub_vertical_stylesheet(&self) -> PathBuf {
-        self.root
-            .join("layouts")
-            .join("common")
-            .join("epub-vertical.css")
+        self.layouts_dir().join("common").join("epub-vertical.css")
     }
 
     /// Checks that the named layout exists (listing the ones that do when it does not),
@@ -177,12 +210,12 @@ impl Project {
         layout: &str,
         content_file: &str,
     ) -> Result<NumberingStyle, Diagnostic> {
-        let folder = self.root.join("layouts").join(layout);
+        let folder = self.layouts_dir().join(layout);
         let template = folder.join("template.typ");
         if template.is_file() {
             return read_layout_file(&folder.join("layout.yaml"));
         }
-        let mut available: Vec<String> = std::fs::read_dir(self.root.join("layouts"))
+        let mut available: Vec<String> = std::fs::read_dir(self.layouts_dir())
             .into_iter()
             .flatten()
             .flatten()
