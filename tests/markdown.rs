@@ -558,3 +558,48 @@ fn a_panel_title_and_a_dateline_written_as_paragraphs_are_recovered() {
         ]
     );
 }
+
+/// pandoc's fenced divs and an HTML div marked as a sidebar are panels; any other div
+/// keeps its content; fences inside code blocks are code.
+#[test]
+fn a_div_marked_as_a_sidebar_is_a_panel() {
+    let work = tempfile::tempdir().unwrap();
+    std::fs::write(
+        work.path().join("a.md"),
+        "# 报告\n\n::: sidebar\n专栏1　数字乡村\n\n乡村网络覆盖扩大。\n\n```\n代码\n```\n:::\n\n::: {.sidebar}\n专栏2 智慧城市\n\n城市大脑。\n:::\n\n<div class=\"sidebar\">\n\n专栏3 数据要素\n\n市场培育。\n\n</div>\n\n::: note\n注意事项。\n:::\n\n````\n::: sidebar\n代码里的冒号\n:::\n````\n",
+    )
+    .unwrap();
+    let output = paiban(&["import", "a.md", "-o", "a.yaml"], work.path());
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("a.md:27:1: warning: a div `note` has no meaning in paiban"),
+        "{}",
+        stderr(&output)
+    );
+    let yaml = std::fs::read_to_string(work.path().join("a.yaml")).unwrap();
+    let document = paiban::model::load_str(&yaml, "a.yaml").unwrap();
+    let kinds: Vec<String> = document
+        .body
+        .iter()
+        .map(|b| match b {
+            Block::Sidebar(s) => format!(
+                "panel {:?} {} {}",
+                s.number,
+                s.title.to_plain(),
+                s.body.len()
+            ),
+            Block::Paragraph(t) => t.to_plain(),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "panel Some(1) 数字乡村 2",
+            "panel Some(2) 智慧城市 1",
+            "panel Some(3) 数据要素 1",
+            "注意事项。",
+            "::: sidebar\n代码里的冒号\n:::",
+        ]
+    );
+}

@@ -24,6 +24,8 @@ use crate::model::{
 
 /// Reads `text` (the manuscript `name`, whose images are found relative to it).
 pub fn import(text: &str, name: &str, options: &Options) -> Result<Imported, Diagnostic> {
+    let (divs, div_warnings) = fenced_divs(text);
+    let text = divs.as_deref().unwrap_or(text);
     let events: Vec<(Event, Range<usize>)> = Parser::new_ext(text, extensions(true))
         .into_offset_iter()
         .collect();
@@ -40,6 +42,9 @@ pub fn import(text: &str, name: &str, options: &Options) -> Result<Imported, Dia
         depth: 0,
         too_deep: None,
     };
+    for (offset, message) in div_warnings {
+        reader.warn(offset, message);
+    }
     reader.collect_notes();
     reader.at = 0;
     let mut body = reader.blocks(None);
@@ -76,6 +81,142 @@ pub fn import(text: &str, name: &str, options: &Options) -> Result<Imported, Dia
         warnings,
         images: reader.images,
     })
+}
+
+/// Divs, which CommonMark lacks: pandoc's fenced divs (`::: sidebar` … `:::`, also
+/// `::: {.sidebar}`) and an HTML `<div class="sidebar">` … `</div>` on lines of their own.
+/// A sidebar div becomes a fenced `sidebar` block (its fence longer than any inside it),
+/// the fences of any other div blank lines, its content kept (with a warning). Lines
+/// inside code blocks are left alone; every line keeps its number. `None` when the text
+/// has no div; and the warnings, at byte offsets.
+fn fenced_divs(text: &str) -> (Option<String>, Vec<(usize, String)>) {
+    enum Fence {
+        Open { sidebar: bool, title: String },
+        Close,
+    }
+    let fence_of = |line: &str| -> Option<Fence> {
+        let trimmed = line.trim_end();
+        let indent = trimmed.len() - trimmed.trim_start_matches(' ').len();
+        if indent > 3 {
+            return None;
+        }
+        let trimmed = trimmed.trim_start();
+        if trimmed == "</div>" {
+            return Some(Fence::Close);
+        }
+        if let Some(attributes) = trimmed
+            .strip_prefix("<div ")
+            .and_then(|rest| rest.strip_suffix('>'))
+        {
+            let class = attributes
+                .split_once("class=")
+                .map(|(_, v)| v.trim_start_matches(['"', '\'']))
+                .and_then(|v| v.split(['"', '\'']).next())?;
+            return class
+                .split_whitespace()
+                .any(|c| c == "sidebar")
+                .then(|| Fence::Open {
+                    sidebar: true,
+                    title: String::new(),
+                });
+        }
+        let colons = trimmed.chars().take_while(|&c| c == ':').count();
+        if colons < 3 {
+            return None;
+        }
+        let rest = trimmed[colons..].trim().trim_end_matches(':').trim();
+        if rest.is_empty() {
+            return Some(Fence::Close);
+        }
+        let inner = rest.trim_start_matches('{').trim_end_matches('}');
+        let mut words = inner.split_whitespace();
+        let class = words.next().unwrap_or("").trim_start_matches('.');
+        let sidebar = class == "sidebar" || class == "专栏";
+        Some(Fence::Open {
+            sidebar,
+            // `::: sidebar 标题` names the title; `::: {.sidebar}` leaves it to 专栏N.
+            title: match (sidebar, rest.starts_with('{')) {
+                (true, false) => words.collect::<Vec<_>>().join(" "),
+                (true, true) => String::new(),
+                (false, _) => class.to_owned(),
+            },
+        })
+    };
+
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut pairs = Vec::new();
+    let mut open: Vec<(usize, bool, String)> = Vec::new();
+    let mut code_fence: Option<(char, usize)> = None;
+    for (i, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start_matches(' ');
+        let run = |c: char| trimmed.chars().take_while(|&x| x == c).count();
+        if let Some((c, n)) = code_fence {
+            if run(c) >= n && trimmed[run(c)..].trim().is_empty() {
+                code_fence = None;
+            }
+            continue;
+        }
+        if let Some(c) = ['`', '~'].into_iter().find(|&c| run(c) >= 3) {
+            code_fence = Some((c, run(c)));
+            continue;
+        }
+        match fence_of(line) {
+            Some(Fence::Open { sidebar, title }) => open.push((i, sidebar, title)),
+            Some(Fence::Close) => {
+                if let Some((start, sidebar, title)) = open.pop() {
+                    pairs.push((start, i, sidebar, title));
+                }
+            }
+            None => {}
+        }
+    }
+    if pairs.is_empty() {
+        return (None, Vec::new());
+    }
+    let mut lines: Vec<String> = lines.into_iter().map(str::to_owned).collect();
+    let mut warnings = Vec::new();
+    // Innermost first, so an outer fence can be made longer than the fences inside it.
+    pairs.sort_by_key(|&(start, end, ..)| end - start);
+    for (start, end, sidebar, title) in pairs {
+        let ending = |line: &str| if line.ends_with('\n') { "\n" } else { "" }.to_owned();
+        if sidebar {
+            let longest = lines[start + 1..end]
+                .iter()
+                .map(|l| {
+                    l.trim_start_matches(' ')
+                        .chars()
+                        .take_while(|&c| c == '`')
+                        .count()
+                })
+                .max()
+                .unwrap_or(0);
+            let fence = "`".repeat(longest.max(2) + 1);
+            lines[start] =
+                format!("{fence}sidebar {title}").trim_end().to_owned() + &ending(&lines[start]);
+            lines[end] = fence + &ending(&lines[end]);
+        } else {
+            warnings.push((
+                start,
+                format!("a div `{title}` has no meaning in paiban: its fences are left out, its content kept"),
+            ));
+            lines[start] = ending(&lines[start]);
+            lines[end] = ending(&lines[end]);
+        }
+    }
+    // Offsets in the rewritten text, where the warnings are placed (every line kept).
+    let starts: Vec<usize> = lines
+        .iter()
+        .scan(0, |offset, line| {
+            let start = *offset;
+            *offset += line.len();
+            Some(start)
+        })
+        .collect();
+    let warnings = warnings
+        .into_iter()
+        .map(|(line, message)| (starts[line], message))
+        .collect();
+    (Some(lines.concat()), warnings)
 }
 
 /// CommonMark with GFM tables, footnotes and strikethrough; YAML front matter only at the
