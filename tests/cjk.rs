@@ -317,6 +317,81 @@ fn proper_name_and_book_title_lines_stand_under_their_characters_with_gaps() {
     }
 }
 
+/// A manuscript's underline and strikethrough (a Word file's, Markdown's `~~`): the line
+/// under the underlined characters only, below their em box; the strike through the
+/// middle of the struck ones only; the same in the EPUB, and through YAML unchanged.
+#[test]
+fn underline_and_strike_mark_their_characters_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = "title: t\nlang: zh-CN\ntoc-depth: 0\nbody:\n  - [甲乙, {underline: 丙丁}, 戊己]\n  - [庚辛, {strike: 壬癸}, 子丑]\n";
+    let content = dir.path().join("lines.yaml");
+    std::fs::write(&content, yaml).unwrap();
+    let document = load_str(yaml, "lines.yaml").unwrap();
+    let written = paiban::writers::yaml::write(&document, "t");
+    assert!(
+        written.contains(r#"{underline: ["丙丁"]}"#) && written.contains(r#"{strike: ["壬癸"]}"#),
+        "{written}"
+    );
+    assert_eq!(load_str(&written, "w.yaml").unwrap().body, document.body);
+
+    let pdf = common::builder()
+        .build_pdf(&content, dir.path())
+        .unwrap()
+        .output;
+    let gray = Gray::render(&pdf, 2, 300);
+    let words = words_of(&pdf, 2);
+    let px = |pt: f64| pt * gray.scale;
+
+    let under = word(&words, "甲乙丙丁戊己");
+    let size = under.size();
+    let runs = column_runs(&ink_below(&gray, under));
+    assert_eq!(runs.len(), 1, "one underline: {runs:?}");
+    let (start, end) = runs[0];
+    assert!(
+        (start as f64 - px(under.x_min + 2.0 * size)).abs() <= px(0.1 * size)
+            && (end as f64 - px(under.x_min + 4.0 * size)).abs() <= px(0.1 * size),
+        "the underline runs {start}–{end}, not under 丙丁 ({}–{})",
+        px(under.x_min + 2.0 * size),
+        px(under.x_min + 4.0 * size)
+    );
+
+    // A row of ink across both struck characters and the space between them, in the
+    // middle of the line, and none such across the others.
+    let struck = word(&words, "庚辛壬癸子丑");
+    let size = struck.size();
+    let full_row = |from: f64, to: f64| {
+        let x = (
+            struck.x_min + from * size + 0.1 * size,
+            struck.x_min + to * size - 0.1 * size,
+        );
+        let band = gray.dark_in(x, (struck.y_min + 0.3 * size, struck.y_min + 0.7 * size));
+        let width = (px(x.1) - px(x.0)).round() as usize;
+        let mut per_row: BTreeMap<usize, usize> = BTreeMap::new();
+        for (_, row) in band {
+            *per_row.entry(row).or_default() += 1;
+        }
+        per_row.values().any(|&n| n + 1 >= width)
+    };
+    assert!(full_row(2.0, 4.0), "no strike through 壬癸");
+    assert!(
+        !full_row(0.0, 2.0) && !full_row(4.0, 6.0),
+        "a strike outside 壬癸"
+    );
+
+    let output = paiban(
+        &["build", "lines.yaml", "-o", "out", "--format", "epub"],
+        dir.path(),
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    let epub = dir.path().join("out/lines.epub");
+    let xhtml = entry_text(&entries(&epub), "EPUB/text/ch01.xhtml");
+    assert!(
+        xhtml.contains("甲乙<u>丙丁</u>戊己") && xhtml.contains("庚辛<s>壬癸</s>子丑"),
+        "{xhtml}"
+    );
+    epubcheck(&epub);
+}
+
 #[test]
 fn emphasis_dots_go_under_chinese_and_sesame_dots_over_japanese() {
     let dir = tempfile::tempdir().unwrap();

@@ -66,6 +66,8 @@ fn a_word_file_imports_with_its_text_structure_and_image_and_builds() {
     let expected = std::fs::read_to_string(project_root().join(fixture("word.txt"))).unwrap();
     assert_eq!(all_text(&document), expected.replace('\n', ""));
     assert!(!yaml.contains("删除的文字"));
+    // A deleted paragraph mark, accepted: one paragraph.
+    assert!(yaml.contains("  - 段落的前半与后半。\n"), "{yaml}");
 
     assert_eq!(document.title, "数字经济发展报告");
     assert_eq!(document.authors, ["张三"]);
@@ -92,7 +94,11 @@ fn a_word_file_imports_with_its_text_structure_and_image_and_builds() {
     assert!(yaml.contains(r#"{emphasis: ["新高"]}"#), "{yaml}");
     assert!(yaml.contains(r#"{sub: ["2"]}"#) && yaml.contains(r#"{sup: ["2"]}"#));
     assert!(
-        yaml.contains(r#"{link: "https://example.org/report""#),
+        yaml.contains(r#"{link: "https://example.org/report", text: ["报告全文"]}"#),
+        "the link is not underlined: {yaml}"
+    );
+    assert!(
+        yaml.contains(r#"["请", {underline: ["务必"]}, "核对", {strike: ["旧数据"]}, "新数据。"]"#),
         "{yaml}"
     );
 
@@ -317,6 +323,8 @@ fn shape(inlines: &[Inline]) -> String {
             Inline::Emphasis(inner) => ("em", inner),
             Inline::Superscript(inner) => ("sup", inner),
             Inline::Subscript(inner) => ("sub", inner),
+            Inline::Underline(inner) => ("u", inner),
+            Inline::Strike(inner) => ("s", inner),
             Inline::Link(link) => {
                 out.push_str(&format!("<a {}>{}</a>", link.target, shape(&link.content)));
                 continue;

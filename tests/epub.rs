@@ -350,9 +350,10 @@ fn with_note_marks(inlines: &[paiban::model::Inline]) -> String {
                     out.push_str(&format!("{base}({annotation})"));
                 }
             }
-            Inline::ProperName(inner) | Inline::BookTitle(inner) => {
-                out.push_str(&with_note_marks(inner))
-            }
+            Inline::ProperName(inner)
+            | Inline::BookTitle(inner)
+            | Inline::Underline(inner)
+            | Inline::Strike(inner) => out.push_str(&with_note_marks(inner)),
             Inline::Lang(lang) => out.push_str(&with_note_marks(&lang.content)),
         }
     }

@@ -95,6 +95,11 @@ pub enum Inline {
     ProperName(Vec<Inline>),
     /// 书名号 in the classical style: a wavy line under a book's title.
     BookTitle(Vec<Inline>),
+    /// Underlined text, as a manuscript underlines it (a Word file's underline). For a
+    /// proper name's 专名号, `ProperName`.
+    Underline(Vec<Inline>),
+    /// Struck-through text (删除线): a correction shown, a price no longer asked.
+    Strike(Vec<Inline>),
     /// Text in another language than the document's (a Japanese quotation in a Chinese
     /// book): its glyph forms, punctuation and line breaking follow it.
     Lang(Lang),
@@ -216,7 +221,10 @@ impl Text {
                     Inline::Link(link) => collect(&link.content, out),
                     Inline::Note(_) => {}
                     Inline::Ruby(ruby) => out.push_str(&ruby.base.text),
-                    Inline::ProperName(inner) | Inline::BookTitle(inner) => collect(inner, out),
+                    Inline::ProperName(inner)
+                    | Inline::BookTitle(inner)
+                    | Inline::Underline(inner)
+                    | Inline::Strike(inner) => collect(inner, out),
                     Inline::Lang(lang) => collect(&lang.content, out),
                     Inline::Ref(reference) => {
                         if let Some(target) = &reference.resolved {
@@ -270,7 +278,10 @@ pub fn visit<'a>(inlines: &'a [Inline], f: &mut impl FnMut(&'a Inline)) {
             | Inline::Subscript(inner) => visit(inner, f),
             Inline::Link(link) => visit(&link.content, f),
             Inline::Note(note) => visit(&note.content, f),
-            Inline::ProperName(inner) | Inline::BookTitle(inner) => visit(inner, f),
+            Inline::ProperName(inner)
+            | Inline::BookTitle(inner)
+            | Inline::Underline(inner)
+            | Inline::Strike(inner) => visit(inner, f),
             Inline::Lang(lang) => visit(&lang.content, f),
             Inline::Text(_) | Inline::Code(_) | Inline::Ref(_) | Inline::Ruby(_) => {}
         }
@@ -288,7 +299,10 @@ pub fn visit_mut(inlines: &mut [Inline], f: &mut impl FnMut(&mut Inline)) {
             | Inline::Subscript(inner) => visit_mut(inner, f),
             Inline::Link(link) => visit_mut(&mut link.content, f),
             Inline::Note(note) => visit_mut(&mut note.content, f),
-            Inline::ProperName(inner) | Inline::BookTitle(inner) => visit_mut(inner, f),
+            Inline::ProperName(inner)
+            | Inline::BookTitle(inner)
+            | Inline::Underline(inner)
+            | Inline::Strike(inner) => visit_mut(inner, f),
             Inline::Lang(lang) => visit_mut(&mut lang.content, f),
             Inline::Text(_) | Inline::Code(_) | Inline::Ref(_) | Inline::Ruby(_) => {}
         }

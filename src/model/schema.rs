@@ -148,6 +148,8 @@ pub fn content_schema() -> Value {
                     },
                     {"type": "object", "description": "专名号: a straight line under a proper name.", "properties": {"proper-name": text}, "required": ["proper-name"], "additionalProperties": false},
                     {"type": "object", "description": "书名号 in the classical style: a wavy line under a book's title.", "properties": {"book-title": text}, "required": ["book-title"], "additionalProperties": false},
+                    {"type": "object", "description": "Underlined text, as the manuscript underlines it (for a proper name's 专名号 use proper-name).", "properties": {"underline": text}, "required": ["underline"], "additionalProperties": false},
+                    {"type": "object", "description": "Struck-through text (删除线).", "properties": {"strike": text}, "required": ["strike"], "additionalProperties": false},
                     {"type": "object", "description": "Text in another language (a BCP 47 tag): its glyph forms, punctuation and lint rules.", "properties": {"lang": {"type": "string"}, "text": text}, "required": ["lang", "text"], "additionalProperties": false},
                 ],
             },

@@ -389,7 +389,9 @@ fn collect<'a>(
             | Inline::Superscript(inner)
             | Inline::Subscript(inner)
             | Inline::ProperName(inner)
-            | Inline::BookTitle(inner) => collect(inner, unit, side, lang),
+            | Inline::BookTitle(inner)
+            | Inline::Underline(inner)
+            | Inline::Strike(inner) => collect(inner, unit, side, lang),
             Inline::Lang(run_lang) => collect(&run_lang.content, unit, side, Some(&run_lang.tag)),
             Inline::Link(link) => collect(&link.content, unit, side, lang),
             Inline::Note(note) => side.notes.push(&note.content),

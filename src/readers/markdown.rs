@@ -2,7 +2,7 @@
 //! YAML front matter block, read with pulldown-cmark into the document model.
 //!
 //! What Markdown has and the model lacks is kept as text and named in a warning with its
-//! line and column (raw HTML, strikethrough, links to files), so that every character of
+//! line and column (raw HTML, links to files), so that every character of
 //! the manuscript is in the YAML or in a warning. Chinese conventions apply as in the
 //! other readers: `一、` at the start of a heading is its number, a `专栏N` block is a
 //! panel, `图 1 …` under an image is its caption.
@@ -513,12 +513,8 @@ impl<'t> Reader<'t> {
                     out.push(Inline::Subscript(inner));
                 }
                 Event::Start(Tag::Strikethrough) => {
-                    self.warn(
-                        range.start,
-                        "struck-through text is kept as plain text: the content has no strikethrough",
-                    );
                     let inner = self.inline_run(Some(TagEnd::Strikethrough), figures);
-                    out.extend(inner);
+                    out.push(Inline::Strike(inner));
                 }
                 Event::Start(Tag::Link { dest_url, .. }) => {
                     let inner = self.inline_run(Some(TagEnd::Link), figures);

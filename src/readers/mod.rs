@@ -268,12 +268,30 @@ pub(crate) fn drop_leading_chars(text: &mut Text, mut n: usize) {
                     keep.push(Inline::Text(Run::new(rest, run.origin)));
                 }
             }
-            Inline::Strong(mut inner) | Inline::Emphasis(mut inner) => {
-                let count: usize = Text(inner.clone()).to_plain().chars().count();
-                let mut t = Text(std::mem::take(&mut inner));
-                drop_leading_chars(&mut t, n);
-                n = n.saturating_sub(count);
-                keep.extend(t.0);
+            Inline::Strong(inner)
+            | Inline::Emphasis(inner)
+            | Inline::Underline(inner)
+            | Inline::Strike(inner)
+                if n >= Text(inner.clone()).to_plain().chars().count() =>
+            {
+                n -= Text(inner).to_plain().chars().count();
+            }
+            // Part of a formatted run is dropped: the rest keeps its formatting.
+            Inline::Strong(mut inner) => {
+                drop_leading_chars_of(&mut inner, &mut n);
+                keep.push(Inline::Strong(inner));
+            }
+            Inline::Emphasis(mut inner) => {
+                drop_leading_chars_of(&mut inner, &mut n);
+                keep.push(Inline::Emphasis(inner));
+            }
+            Inline::Underline(mut inner) => {
+                drop_leading_chars_of(&mut inner, &mut n);
+                keep.push(Inline::Underline(inner));
+            }
+            Inline::Strike(mut inner) => {
+                drop_leading_chars_of(&mut inner, &mut n);
+                keep.push(Inline::Strike(inner));
             }
             other => {
                 n = 0;
@@ -282,6 +300,13 @@ pub(crate) fn drop_leading_chars(text: &mut Text, mut n: usize) {
         }
     }
     text.0 = keep;
+}
+
+fn drop_leading_chars_of(inlines: &mut Vec<Inline>, n: &mut usize) {
+    let mut text = Text(std::mem::take(inlines));
+    drop_leading_chars(&mut text, *n);
+    *n = 0;
+    *inlines = text.0;
 }
 
 /// Whitespace at the start and end of a paragraph (the full-width indent typed by hand, a

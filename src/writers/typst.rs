@@ -683,6 +683,8 @@ impl Writer {
                 }
                 Inline::ProperName(inner) => self.wrap("proper-name", inner),
                 Inline::BookTitle(inner) => self.wrap("book-title", inner),
+                Inline::Underline(inner) => self.wrap("underlined", inner),
+                Inline::Strike(inner) => self.wrap("struck", inner),
                 Inline::Lang(lang) => {
                     let (language, region) = typst_language(&lang.tag);
                     let _ = write!(

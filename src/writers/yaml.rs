@@ -404,6 +404,8 @@ fn runs(inlines: &[Inline]) -> String {
             }
             Inline::ProperName(inner) => format!("{{proper-name: [{}]}}", runs(inner)),
             Inline::BookTitle(inner) => format!("{{book-title: [{}]}}", runs(inner)),
+            Inline::Underline(inner) => format!("{{underline: [{}]}}", runs(inner)),
+            Inline::Strike(inner) => format!("{{strike: [{}]}}", runs(inner)),
             Inline::Lang(lang) => format!(
                 "{{lang: {}, text: [{}]}}",
                 quoted(lang.tag.as_str()),

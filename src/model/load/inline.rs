@@ -35,6 +35,8 @@ const RUN_KEYS: &[&str] = &[
     "rt",
     "proper-name",
     "book-title",
+    "underline",
+    "strike",
     "lang",
 ];
 
@@ -51,6 +53,8 @@ const KIND_KEYS: &[&str] = &[
     "ruby",
     "proper-name",
     "book-title",
+    "underline",
+    "strike",
     "lang",
 ];
 
@@ -205,7 +209,8 @@ fn run_map<'de, A: MapAccess<'de>>(
     })? {
         let key_path = path.key(key);
         match key {
-            "strong" | "emphasis" | "sup" | "sub" | "note" | "proper-name" | "book-title" => {
+            "strong" | "emphasis" | "sup" | "sub" | "note" | "proper-name" | "book-title"
+            | "underline" | "strike" => {
                 let text = map.next_value_seed(TextSeed {
                     path: key_path,
                     context,
@@ -326,6 +331,8 @@ fn run_map<'de, A: MapAccess<'de>>(
                 "sup" => Inline::Superscript(inner.expect("seen").1.0),
                 "proper-name" => Inline::ProperName(inner.expect("seen").1.0),
                 "book-title" => Inline::BookTitle(inner.expect("seen").1.0),
+                "underline" => Inline::Underline(inner.expect("seen").1.0),
+                "strike" => Inline::Strike(inner.expect("seen").1.0),
                 _ => Inline::Subscript(inner.expect("seen").1.0),
             })
         }
@@ -333,7 +340,7 @@ fn run_map<'de, A: MapAccess<'de>>(
             Err(de::Error::custom(missing("link", "a run with `text`")))
         }
         [] => Err(de::Error::custom(
-            "a run map needs one of `strong`, `emphasis`, `sup`, `sub`, `code`, `link`, `note`, `ref`, `ruby`, `proper-name`, `book-title` or `lang`",
+            "a run map needs one of `strong`, `emphasis`, `sup`, `sub`, `code`, `link`, `note`, `ref`, `ruby`, `proper-name`, `book-title`, `underline`, `strike` or `lang`",
         )),
         _ => Err(de::Error::custom(format!(
             "a run can be only one kind, but this one has {}",

@@ -94,6 +94,10 @@ fn expand_inlines(
             Inline::BookTitle(inner) => {
                 out.push(Inline::BookTitle(expand_inlines(inner, warnings)?))
             }
+            Inline::Underline(inner) => {
+                out.push(Inline::Underline(expand_inlines(inner, warnings)?))
+            }
+            Inline::Strike(inner) => out.push(Inline::Strike(expand_inlines(inner, warnings)?)),
             Inline::Lang(mut lang) => {
                 lang.content = expand_inlines(lang.content, warnings)?;
                 out.push(Inline::Lang(lang));
@@ -617,6 +621,8 @@ mod tests {
                 ),
                 Inline::ProperName(i) => format!("P({})", show(i)),
                 Inline::BookTitle(i) => format!("B({})", show(i)),
+                Inline::Underline(i) => format!("U({})", show(i)),
+                Inline::Strike(i) => format!("S({})", show(i)),
                 Inline::Lang(l) => format!("{}({})", l.tag.as_str(), show(&l.content)),
             })
             .collect()

@@ -91,6 +91,7 @@ pub fn import(bytes: &[u8], name: &str, options: &Options) -> Result<Imported, D
         tracked: false,
         comments: 0,
         toc_reported: false,
+        join_next: false,
         title: None,
         subtitle: None,
         authors: Vec::new(),
@@ -279,6 +280,8 @@ struct Reader<'a> {
     tracked: bool,
     comments: usize,
     toc_reported: bool,
+    /// The paragraph read last had its mark deleted: the next one continues it.
+    join_next: bool,
     title: Option<String>,
     subtitle: Option<String>,
     /// Author- and Date-styled paragraphs (pandoc's title block).
@@ -291,6 +294,8 @@ struct Reader<'a> {
 struct Format {
     strong: bool,
     emphasis: bool,
+    underline: bool,
+    strike: bool,
     vert: Option<Vert>,
     code: bool,
 }
@@ -300,6 +305,8 @@ impl Format {
         Self {
             strong: props.bold == Some(true),
             emphasis: props.italic == Some(true) || props.emphasis_mark == Some(true),
+            underline: props.underline == Some(true),
+            strike: props.strike == Some(true),
             vert: props.vert.filter(|v| *v != Vert::Baseline),
             code: props.code,
         }
@@ -321,21 +328,25 @@ impl Piece {
     }
 }
 
-/// Nests pieces in Strong, Emphasis, Superscript/Subscript and Code, outermost first, so
-/// neighbouring runs with the same formatting (split by spell-check or revisions) share one.
+/// Nests pieces in Strong, Emphasis, Underline, Strike, Superscript/Subscript and Code,
+/// outermost first, so neighbouring runs with the same formatting (split by spell-check or
+/// revisions) share one.
 fn build(pieces: Vec<Piece>) -> Vec<Inline> {
+    const CODE: u8 = 5;
     fn layer(pieces: Vec<Piece>, depth: u8) -> Vec<Inline> {
         let key = |f: Format| match depth {
             0 => f.strong as u8,
             1 => f.emphasis as u8,
-            2 => match f.vert {
+            2 => f.underline as u8,
+            3 => f.strike as u8,
+            4 => match f.vert {
                 Some(Vert::Super) => 1,
                 Some(Vert::Sub) => 2,
                 _ => 0,
             },
             _ => f.code as u8,
         };
-        if depth > 3 {
+        if depth > CODE {
             let mut out = Vec::new();
             for piece in pieces {
                 match piece {
@@ -350,7 +361,7 @@ fn build(pieces: Vec<Piece>) -> Vec<Inline> {
         let flush = |group: Vec<Piece>, out: &mut Vec<Inline>| {
             let Some(first) = group.first() else { return };
             let k = key(first.format());
-            if depth == 3 && k == 1 {
+            if depth == CODE && k == 1 {
                 // Code holds literal text only.
                 let mut text = String::new();
                 let mut rest = Vec::new();
@@ -366,7 +377,7 @@ fn build(pieces: Vec<Piece>) -> Vec<Inline> {
             }
             let inner = layer(group, depth + 1);
             match (depth, k) {
-                (_, 0) | (3, _) => {
+                (_, 0) | (CODE, _) => {
                     for inline in inner {
                         match inline {
                             Inline::Text(run) => push_text(out, &run.text),
@@ -376,6 +387,8 @@ fn build(pieces: Vec<Piece>) -> Vec<Inline> {
                 }
                 (0, _) => out.push(Inline::Strong(inner)),
                 (1, _) => out.push(Inline::Emphasis(inner)),
+                (2, _) => out.push(Inline::Underline(inner)),
+                (3, _) => out.push(Inline::Strike(inner)),
                 (_, 1) => out.push(Inline::Superscript(inner)),
                 _ => out.push(Inline::Subscript(inner)),
             }
@@ -482,7 +495,10 @@ impl Reader<'_> {
     /// The blocks of a body, a table cell, a text box or a note.
     fn blocks(&mut self, container: Node) -> Vec<Block> {
         let mut items = Vec::new();
+        // A deleted mark joins paragraphs of one container only.
+        let join_next = std::mem::take(&mut self.join_next);
         self.block_items(container, &mut items);
+        self.join_next = join_next;
         let blocks = gather_lists(items);
         self.captions(blocks)
     }
@@ -549,13 +565,16 @@ impl Reader<'_> {
             .and_then(|id| self.styles.get(id))
             .cloned()
             .unwrap_or_default();
-        if ppr
-            .and_then(|p| child(p, "rPr"))
-            .is_some_and(|r| child(r, "del").is_some() || child(r, "ins").is_some())
+        let mark = ppr.and_then(|p| child(p, "rPr"));
+        // A deleted paragraph mark: accepted, this paragraph and the next are one.
+        let mark_deleted = mark.is_some_and(|r| child(r, "del").is_some());
+        if mark_deleted
+            || mark.is_some_and(|r| child(r, "ins").is_some())
             || ppr.is_some_and(|p| child(p, "pPrChange").is_some())
         {
             self.tracked = true;
         }
+        let joins_previous = std::mem::replace(&mut self.join_next, mark_deleted);
         let outline = ppr
             .and_then(|p| child(p, "outlineLvl"))
             .and_then(val)
@@ -564,10 +583,11 @@ impl Reader<'_> {
             .filter(|&l| l < 9)
             .map(|l| l + 1);
         let level = heading_level_of_name(&style.name).or(outline);
+        // pandoc's captions are "Image Caption" and "Table Caption".
         let special = matches!(
             style.name.as_str(),
             "title" | "subtitle" | "caption" | "author" | "date"
-        );
+        ) || style.name.ends_with(" caption");
         // A heading's or a title's style sets how it looks, not what it stresses.
         let base = if level.is_some() || special {
             RunProps::default()
@@ -708,6 +728,23 @@ impl Reader<'_> {
                 entry.blocks.extend(after);
                 items.push(Item::Entry(entry));
             }
+            None if joins_previous
+                && matches!(block, Some(Block::Paragraph(_)))
+                && matches!(items.last(), Some(Item::Block(b) | Item::Framed(b)) if matches!(**b, Block::Paragraph(_))) =>
+            {
+                if let (Some(Block::Paragraph(text)), Some(Item::Block(last) | Item::Framed(last))) =
+                    (block, items.last_mut())
+                    && let Block::Paragraph(previous) = &mut **last
+                {
+                    for inline in text.0 {
+                        match inline {
+                            Inline::Text(run) => push_text(&mut previous.0, &run.text),
+                            other => previous.0.push(other),
+                        }
+                    }
+                }
+                items.extend(after.into_iter().map(|b| Item::Block(Box::new(b))));
+            }
             None => {
                 let framed = ppr
                     .and_then(|p| child(p, "pBdr"))
@@ -780,6 +817,12 @@ impl Reader<'_> {
     fn hyperlink(&mut self, node: Node, base: RunProps, out: &mut Vec<Piece>, para: &mut Para) {
         let mut inner = Vec::new();
         self.inline_children(node, base, &mut inner, para);
+        // Word underlines a link (its Hyperlink style) to show it is one, not to stress it.
+        for piece in &mut inner {
+            match piece {
+                Piece::Text(_, format) | Piece::Inline(_, format) => format.underline = false,
+            }
+        }
         let target = attr(node, "id").and_then(|id| self.rels.get(id));
         match target {
             Some(rel)
@@ -1296,6 +1339,10 @@ impl Reader<'_> {
             if let Some((Block::Paragraph(mut text), n)) = taken {
                 drop_leading_chars(&mut text, n);
                 trim_text(&mut text);
+                // A caption set all in italics or bold has that from its style.
+                if let [Inline::Emphasis(inner) | Inline::Strong(inner)] = text.0.as_mut_slice() {
+                    text.0 = std::mem::take(inner);
+                }
                 match &mut block {
                     Block::Figure(f) => f.caption = Some(text),
                     Block::Table(t) => t.caption = Some(text),

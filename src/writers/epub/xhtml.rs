@@ -768,6 +768,10 @@ impl Writer<'_> {
                     self.inlines(out, inner)?;
                     out.push_str("</span>");
                 }
+                // <u>: a mark the text carries whose meaning the book does not say (as
+                // pandoc and Word write an underline).
+                Inline::Underline(inner) => self.wrap(out, "u", inner)?,
+                Inline::Strike(inner) => self.wrap(out, "s", inner)?,
                 Inline::Lang(lang) => {
                     let _ = write!(
                         out,

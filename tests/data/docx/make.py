@@ -81,6 +81,8 @@ WORD_TEXT = [
     "数字经济持续快速增长，规模达到新高。",
     "水的化学式是H2O，面积单位是m2。",
     "详见报告全文。",
+    "请务必核对旧数据新数据。",
+    "段落的前半与后半。",
     "保留的文字插入的文字。",
     "主要指标",
     "网络基础设施", "光纤网络", "移动网络", "数据资源",
@@ -124,10 +126,23 @@ def word(path):
     p.add_run("。")
     p = document.add_paragraph("详见")
     rid = document.part.relate_to("https://example.org/report", RT.HYPERLINK, is_external=True)
+    # Word underlines a link's text: that is no underline the author gave it.
     p._p.append(parse_xml(
-        '<w:hyperlink %s r:id="%s"><w:r><w:t>报告全文</w:t></w:r></w:hyperlink>'
+        '<w:hyperlink %s r:id="%s"><w:r><w:rPr><w:u w:val="single"/></w:rPr>'
+        '<w:t>报告全文</w:t></w:r></w:hyperlink>'
         % (nsdecls("w", "r"), rid)))
     p.add_run("。")
+    p = document.add_paragraph("请")
+    p.add_run("务必").underline = True
+    p.add_run("核对")
+    p.add_run("旧数据").font.strike = True
+    p.add_run("新数据。")
+    # A deleted paragraph mark: accepted, the two paragraphs are one.
+    p = document.add_paragraph("段落的前半")
+    p._p.get_or_add_pPr().append(parse_xml(
+        '<w:rPr %s><w:del w:id="3" w:author="A" w:date="2024-01-01T00:00:00Z"/></w:rPr>'
+        % nsdecls("w")))
+    document.add_paragraph("与后半。")
     p = document.add_paragraph("保留的文字")
     p._p.append(parse_xml(
         '<w:ins %s w:id="1" w:author="A" w:date="2024-01-01T00:00:00Z">'
