@@ -173,7 +173,10 @@ fn a_word_file_imports_with_its_text_structure_and_image_and_builds() {
     assert!(
         stderr.contains("“面积按公式计算。”: an equation dropped")
             && stderr.contains("“面积按公式计算。”: a comment dropped")
-            && stderr.contains("“结束语。”: hidden text dropped, as Word hides it: “隐藏的批注”"),
+            && stderr.contains("“结束语。”: hidden text dropped, as Word hides it: “隐藏的批注”")
+            && stderr.contains("“销售图表如下：”: a chart dropped")
+            && stderr.contains("“组织结构如下：”: a SmartArt diagram dropped")
+            && stderr.contains("“附表见嵌入的工作簿：”: an embedded object (OLE) dropped"),
         "{stderr}"
     );
     assert_eq!(
@@ -618,4 +621,105 @@ fn hostile_and_huge_word_files_are_refused_or_read_in_bounded_time() {
         stderr.contains("locked.docx") && stderr.contains("encrypted (password-protected)"),
         "{stderr}"
     );
+}
+
+/// What LibreOffice reads from each fixture (`NAME.lo.txt`, written by make.py with
+/// `soffice --convert-to txt`) is in the import: every line, once LibreOffice's own
+/// additions are taken off (list labels, the heading numbers and caption labels paiban
+/// prints itself, note anchors), is in the imported text, or is what accepting tracked
+/// changes removes, or is named in a warning (hidden text). LibreOffice leaves text boxes
+/// out of its text, so the other direction is word.txt's (the first test).
+#[test]
+fn every_line_libreoffice_reads_is_imported_or_named() {
+    for (name, deleted) in [
+        ("word", &["删除的文字"][..]),
+        ("libreoffice", &[][..]),
+        ("titled", &[][..]),
+    ] {
+        let dir = tempdir();
+        let (document, _, stderr) = import(&format!("{name}.docx"), dir.path());
+        let mut imported: String = all_text(&document);
+        imported.push_str(&document.title);
+        imported.extend(document.subtitle.clone());
+        let imported: String = imported.chars().filter(|c| !c.is_whitespace()).collect();
+        let extracted =
+            std::fs::read_to_string(project_root().join(fixture(&format!("{name}.lo.txt"))))
+                .unwrap();
+        let mut lines = 0;
+        for line in extracted.trim_start_matches('\u{feff}').lines() {
+            let mut line = without_libreoffice_additions(line);
+            for gone in deleted {
+                line = line.replace(gone, "");
+            }
+            if line.is_empty() {
+                continue;
+            }
+            lines += 1;
+            let named = stderr.contains(&line);
+            let kept = imported.contains(&line)
+                || line.split_once('。').is_some_and(|(before, after)| {
+                    imported.contains(&format!("{before}。")) && stderr.contains(after)
+                });
+            assert!(
+                kept || named,
+                "{name}: LibreOffice reads `{line}`, the import lost it"
+            );
+        }
+        assert!(lines >= 5, "{name}: only {lines} lines");
+    }
+}
+
+/// A line of LibreOffice's text without what LibreOffice adds: whitespace, a list label
+/// (`•`, `◦`, `1.`, `⑤`), a heading number (`一、`, `（一）`), a caption or panel label
+/// (`图1`, `表1`, `专栏4`) and a note anchor after the sentence (`。1`, `。i`).
+fn without_libreoffice_additions(line: &str) -> String {
+    let mut line: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    for bullet in ['•', '◦', '▪'] {
+        if let Some(rest) = line.strip_prefix(bullet) {
+            line = rest.to_owned();
+        }
+    }
+    let circled = |c: char| ('\u{2460}'..='\u{2473}').contains(&c);
+    if line.starts_with(circled) {
+        line = line.chars().skip(1).collect();
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    if digits > 0 && line[digits..].starts_with('.') {
+        line = line[digits + 1..].to_owned();
+    }
+    if let Some((_, _, rest)) = paiban_heading_number(&line) {
+        line = rest;
+    }
+    for label in ["图", "表", "专栏"] {
+        if let Some(rest) = line.strip_prefix(label) {
+            let digits = rest.chars().take_while(char::is_ascii_digit).count();
+            if digits > 0 {
+                line = rest[digits..].to_owned();
+            }
+        }
+    }
+    if let Some(stop) = line.rfind('。') {
+        let anchor = &line[stop + '。'.len_utf8()..];
+        if !anchor.is_empty()
+            && anchor
+                .chars()
+                .all(|c| c.is_ascii_digit() || "ivx".contains(c))
+        {
+            line.truncate(stop + '。'.len_utf8());
+        }
+    }
+    line
+}
+
+/// `一、rest` and `（一）rest`: the numeral and the rest.
+fn paiban_heading_number(line: &str) -> Option<(char, char, String)> {
+    let numerals = "一二三四五六七八九十";
+    let mut chars = line.chars();
+    match (chars.next()?, chars.next()?, chars.next()) {
+        (n, '、', _) if numerals.contains(n) => Some((n, '、', line.chars().skip(2).collect())),
+        ('（', n, Some('）')) if numerals.contains(n) => {
+            Some((n, '）', line.chars().skip(3).collect()))
+        }
+        _ => None,
+    }
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Generates the .docx fixtures of tests/docx.rs with real writers: LibreOffice (from
-HTML) and python-docx. Run from this folder: `python3 make.py` (needs soffice and
+HTML) and python-docx, and the text LibreOffice extracts from each (NAME.lo.txt). Run from this folder: `python3 make.py` (needs soffice and
 python-docx). The texts each fixture carries are in TEXTS below, which the tests repeat."""
 
 import io
@@ -95,6 +95,9 @@ WORD_TEXT = [
     "指标说明",
     "第一行\n第二行",
     "面积按公式计算。",
+    "销售图表如下：",
+    "组织结构如下：",
+    "附表见嵌入的工作簿：",
     "结束语。",
 ]
 
@@ -237,6 +240,32 @@ def word(path):
         "<m:r><m:t>S=ab</m:t></m:r></m:oMath>"))
     run = p.add_run("计算。")
     document.add_comment(run, text="请核实", author="李四")
+    # A chart, a SmartArt diagram and an embedded object, as Word writes them in a run
+    # (their parts left out: paiban drops them by what the run says they are).
+    graphic = (
+        '<w:r %s xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+        'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<w:drawing><wp:inline><wp:extent cx="3810000" cy="1016000"/>'
+        '<wp:docPr id="%d" name="%s"/><a:graphic><a:graphicData uri="%s">%s</a:graphicData>'
+        "</a:graphic></wp:inline></w:drawing></w:r>"
+    )
+    p = document.add_paragraph("销售图表如下：")
+    p._p.append(parse_xml(graphic % (
+        nsdecls("w"), 20, "Chart 1", "http://schemas.openxmlformats.org/drawingml/2006/chart",
+        '<c:chart xmlns:c="http://schemas.openxmlformats.org/drawingml/2006/chart" r:id="rId900"/>')))
+    p = document.add_paragraph("组织结构如下：")
+    p._p.append(parse_xml(graphic % (
+        nsdecls("w"), 21, "Diagram 1", "http://schemas.openxmlformats.org/drawingml/2006/diagram",
+        '<dgm:relIds xmlns:dgm="http://schemas.openxmlformats.org/drawingml/2006/diagram" '
+        'r:dm="rId901" r:lo="rId902" r:qs="rId903" r:cs="rId904"/>')))
+    p = document.add_paragraph("附表见嵌入的工作簿：")
+    p._p.append(parse_xml(
+        '<w:r %s xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<w:object><v:shape id="_x0000_i1025" style="width:60pt;height:40pt"/>'
+        '<o:OLEObject Type="Embed" ProgID="Excel.Sheet.12" ShapeID="_x0000_i1025" r:id="rId905"/>'
+        "</w:object></w:r>" % nsdecls("w")))
     p = document.add_paragraph("结束语。")
     p.add_run("隐藏的批注").font.hidden = True
     document.save(path)
@@ -293,6 +322,10 @@ def main():
             f.write(whole[: len(whole) // 2])
         word(os.path.join(HERE, "word.docx"))
         titled(os.path.join(HERE, "titled.docx"))
+        # The text LibreOffice reads from each fixture, which the import must keep.
+        for name in ["word", "libreoffice", "titled"]:
+            soffice(os.path.join(HERE, name + ".docx"), "txt:Text (encoded):UTF8", work)
+            shutil.copy(os.path.join(work, name + ".txt"), os.path.join(HERE, name + ".lo.txt"))
     finally:
         shutil.rmtree(work)
 
