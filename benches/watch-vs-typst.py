@@ -23,7 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EDITS = int(sys.argv[1]) if len(sys.argv) > 1 else 8
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR", Path.home() / ".cache/paiban-target"))
-PAIBAN = TARGET / "release/paiban"
+# The build users run (Cargo.toml's `dist`); PAIBAN_PROFILE=release for the tests' build.
+PROFILE = os.environ.get("PAIBAN_PROFILE", "dist")
+# PAIBAN_BIN=path: a binary built before, to compare.
+PAIBAN = Path(os.environ["PAIBAN_BIN"]) if os.environ.get("PAIBAN_BIN") else TARGET / PROFILE / "paiban"
 # Characters that never repeat an earlier state, which typst would have memoised.
 CHARS = "的一是在不了有和人这中大为上个国我以要他时来用们生到作地于出就分对成会可主发年动同工"
 
@@ -77,6 +80,9 @@ def run(name, command, source: Path, pdf: Path, texts):
 
 
 def main():
+    if not os.environ.get("PAIBAN_BIN"):
+        subprocess.run(["cargo", "build", "--profile", PROFILE, "--quiet", "--bin", "paiban"],
+                       check=True, cwd=ROOT, env={**os.environ, "CARGO_TARGET_DIR": str(TARGET)})
     work = ROOT / "target-bench/watch"
     work.mkdir(parents=True, exist_ok=True)
     for old in work.glob("*"):

@@ -858,6 +858,11 @@ fn build(
     report_parts(&parts);
     pipeline::refuse_outputs_over_inputs(&jobs, out.formats(&builder.project))?;
     let total = jobs.len();
+    if total == 1 {
+        // One document: its peak memory is the build's. (A batch keeps glibc's defaults,
+        // which reuse freed blocks from one document to the next.)
+        pipeline::watch::return_large_freed_blocks();
+    }
     if let Some((k, n)) = batch.shard {
         jobs = pipeline::shard(jobs, k, n);
         eprintln!(
