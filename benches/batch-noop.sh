@@ -6,18 +6,9 @@
 # Usage: benches/batch-noop.sh [RUNS]   (default 20 timed runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/paiban-target}"
 runs="${1:-20}"
 
-# The build users run (Cargo.toml's `dist`); PAIBAN_PROFILE=release for the tests' build,
-# or PAIBAN_BIN=path for a binary built before (to compare).
-profile="${PAIBAN_PROFILE:-dist}"
-if [ -n "${PAIBAN_BIN:-}" ]; then
-  paiban="$PAIBAN_BIN"
-else
-  cargo build --profile "$profile" --quiet --bin paiban
-  paiban="$CARGO_TARGET_DIR/$profile/paiban"
-fi
+. benches/paiban-binary.sh
 command -v hyperfine >/dev/null || { echo "need hyperfine" >&2; exit 2; }
 
 work=target-bench/batch

@@ -6,18 +6,9 @@
 # Usage: benches/compare-pandoc.sh [RUNS]   (default 10 timed runs after 2 warm-ups)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/paiban-target}"
 runs="${1:-10}"
 
-# The build users run (Cargo.toml's `dist`); PAIBAN_PROFILE=release for the tests' build,
-# or PAIBAN_BIN=path for a binary built before (to compare).
-profile="${PAIBAN_PROFILE:-dist}"
-if [ -n "${PAIBAN_BIN:-}" ]; then
-  paiban="$PAIBAN_BIN"
-else
-  cargo build --profile "$profile" --quiet --bin paiban
-  paiban="$CARGO_TARGET_DIR/$profile/paiban"
-fi
+. benches/paiban-binary.sh
 pandoc=$(python3 -c 'import pypandoc; print(pypandoc.get_pandoc_path())')
 command -v hyperfine >/dev/null || { echo "need hyperfine" >&2; exit 2; }
 "$pandoc" --version | head -n 1

@@ -11,18 +11,9 @@
 # Usage: benches/compare-typst.sh [RUNS]   (default 5 timed runs after 1 warm-up)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/paiban-target}"
 runs="${1:-5}"
 
-# The build users run (Cargo.toml's `dist`); PAIBAN_PROFILE=release for the tests' build,
-# or PAIBAN_BIN=path for a binary built before (to compare).
-profile="${PAIBAN_PROFILE:-dist}"
-if [ -n "${PAIBAN_BIN:-}" ]; then
-  paiban="$PAIBAN_BIN"
-else
-  cargo build --profile "$profile" --quiet --bin paiban
-  paiban="$CARGO_TARGET_DIR/$profile/paiban"
-fi
+. benches/paiban-binary.sh
 typst --version | grep -q '^typst 0\.15\.1' || { echo "need typst 0.15.1 on PATH" >&2; exit 2; }
 command -v hyperfine >/dev/null || { echo "need hyperfine" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "need GNU time (/usr/bin/time)" >&2; exit 2; }

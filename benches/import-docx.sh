@@ -7,19 +7,10 @@
 # Usage: benches/import-docx.sh [PAGES] [RUNS]   (default 300 pages, 10 runs)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/paiban-target}"
 pages="${1:-300}"
 runs="${2:-10}"
 
-# The build users run (Cargo.toml's `dist`); PAIBAN_PROFILE=release for the tests' build,
-# or PAIBAN_BIN=path for a binary built before (to compare).
-profile="${PAIBAN_PROFILE:-dist}"
-if [ -n "${PAIBAN_BIN:-}" ]; then
-  paiban="$PAIBAN_BIN"
-else
-  cargo build --profile "$profile" --quiet --bin paiban
-  paiban="$CARGO_TARGET_DIR/$profile/paiban"
-fi
+. benches/paiban-binary.sh
 command -v hyperfine >/dev/null || { echo "need hyperfine" >&2; exit 2; }
 seed=../shared/seeds/000_e73c386cf7e626fd.txt
 [ -f "$seed" ] || seed=content/whitepaper.yaml
