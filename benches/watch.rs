@@ -38,7 +38,7 @@ fn main() {
 
     // The allocator's tuning the `watch` command sets, so the figures are the command's.
     if std::env::var_os("PAIBAN_BENCH_NO_TUNING").is_none() {
-        paiban::pipeline::watch::keep_freed_memory();
+        paiban::pipeline::memory::keep_freed_memory();
     }
     let builder = Builder::new(Project::at(root).unwrap(), &[], false);
     let formats = Formats {

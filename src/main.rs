@@ -517,7 +517,7 @@ fn run(command: Command) -> Result<(), Failed> {
             let mut builder = fonts.builder(project(fonts.root.as_deref(), &file)?);
             print.apply(&mut builder);
             out.apply(&mut builder);
-            paiban::pipeline::watch::keep_freed_memory();
+            paiban::pipeline::memory::keep_freed_memory();
             let output = out.output(&builder.project);
             let formats = out.formats(&builder.project);
             let job = Job {
@@ -861,7 +861,7 @@ fn build(
     if total == 1 {
         // One document: its peak memory is the build's. (A batch keeps glibc's defaults,
         // which reuse freed blocks from one document to the next.)
-        pipeline::watch::return_large_freed_blocks();
+        pipeline::memory::return_large_freed_blocks();
     }
     if let Some((k, n)) = batch.shard {
         jobs = pipeline::shard(jobs, k, n);

@@ -512,27 +512,23 @@ fn a_sidebar_block_keeps_its_heading_warnings_and_images() {
     assert_eq!(b, std::fs::read(work.path().join("b/pic.png")).unwrap());
 }
 
-/// Markdown converted from another format (pandoc writing an EPUB, say) keeps a panel and
-/// a dateline only as words: `专栏N title` over a paragraph, `（…电）`.
-#[test]
-fn a_panel_title_and_a_dateline_written_as_paragraphs_are_recovered() {
+/// Imports the manuscript `text` as `a.md`: the document as built would load it, and the
+/// importer's warnings.
+fn import_text(text: &str) -> (Document, String) {
     let work = tempfile::tempdir().unwrap();
-    std::fs::write(
-        work.path().join("a.md"),
-        "# 报告\n\n## 一、总体情况\n\n正文。\n\n专栏2　数字乡村\n\n数字乡村建设取得积极进展。\n\n其后的正文。\n\n专栏3 这不是标题，因为它是一句话。\n\n（新华社北京3月1日电）\n",
-    )
-    .unwrap();
+    std::fs::write(work.path().join("a.md"), text).unwrap();
     let output = paiban(&["import", "a.md", "-o", "a.yaml"], work.path());
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(
-        stderr(&output)
-            .contains("a.md:7:1: warning: “专栏2 数字乡村”: a 专栏 title outside any box"),
-        "{}",
-        stderr(&output)
-    );
     let yaml = std::fs::read_to_string(work.path().join("a.yaml")).unwrap();
-    let document = paiban::model::load_str(&yaml, "a.yaml").unwrap();
-    let kinds: Vec<String> = document
+    (
+        paiban::model::load_str(&yaml, "a.yaml").unwrap(),
+        stderr(&output),
+    )
+}
+
+/// The body's blocks as lines: panels with their number, title and block count.
+fn kinds(document: &Document) -> Vec<String> {
+    document
         .body
         .iter()
         .map(|b| match b {
@@ -547,9 +543,22 @@ fn a_panel_title_and_a_dateline_written_as_paragraphs_are_recovered() {
             Block::Heading(h) => format!("heading {}", h.text.to_plain()),
             other => format!("{other:?}"),
         })
-        .collect();
+        .collect()
+}
+
+/// Markdown converted from another format (pandoc writing an EPUB, say) keeps a panel and
+/// a dateline only as words: `专栏N title` over a paragraph, `（…电）`.
+#[test]
+fn a_panel_title_and_a_dateline_written_as_paragraphs_are_recovered() {
+    let (document, warnings) = import_text(
+        "# 报告\n\n## 一、总体情况\n\n正文。\n\n专栏2　数字乡村\n\n数字乡村建设取得积极进展。\n\n其后的正文。\n\n专栏3 这不是标题，因为它是一句话。\n\n（新华社北京3月1日电）\n",
+    );
+    assert!(
+        warnings.contains("a.md:7:1: warning: “专栏2 数字乡村”: a 专栏 title outside any box"),
+        "{warnings}"
+    );
     assert_eq!(
-        kinds,
+        kinds(&document),
         [
             "heading 总体情况",
             "正文。",
@@ -565,37 +574,15 @@ fn a_panel_title_and_a_dateline_written_as_paragraphs_are_recovered() {
 /// keeps its content; fences inside code blocks are code.
 #[test]
 fn a_div_marked_as_a_sidebar_is_a_panel() {
-    let work = tempfile::tempdir().unwrap();
-    std::fs::write(
-        work.path().join("a.md"),
+    let (document, warnings) = import_text(
         "# 报告\n\n::: sidebar\n专栏1　数字乡村\n\n乡村网络覆盖扩大。\n\n```\n代码\n```\n:::\n\n::: {.sidebar}\n专栏2 智慧城市\n\n城市大脑。\n:::\n\n<div class=\"sidebar\">\n\n专栏3 数据要素\n\n市场培育。\n\n</div>\n\n::: note\n注意事项。\n:::\n\n````\n::: sidebar\n代码里的冒号\n:::\n````\n",
-    )
-    .unwrap();
-    let output = paiban(&["import", "a.md", "-o", "a.yaml"], work.path());
-    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("a.md:27:1: warning: a div `note` has no meaning in paiban"),
-        "{}",
-        stderr(&output)
     );
-    let yaml = std::fs::read_to_string(work.path().join("a.yaml")).unwrap();
-    let document = paiban::model::load_str(&yaml, "a.yaml").unwrap();
-    let kinds: Vec<String> = document
-        .body
-        .iter()
-        .map(|b| match b {
-            Block::Sidebar(s) => format!(
-                "panel {:?} {} {}",
-                s.number,
-                s.title.to_plain(),
-                s.body.len()
-            ),
-            Block::Paragraph(t) => t.to_plain(),
-            other => format!("{other:?}"),
-        })
-        .collect();
+    assert!(
+        warnings.contains("a.md:27:1: warning: a div `note` has no meaning in paiban"),
+        "{warnings}"
+    );
     assert_eq!(
-        kinds,
+        kinds(&document),
         [
             "panel Some(1) 数字乡村 2",
             "panel Some(2) 智慧城市 1",

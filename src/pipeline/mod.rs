@@ -6,6 +6,7 @@ mod cache;
 mod check;
 mod files;
 pub mod includes;
+pub mod memory;
 pub mod resources;
 pub mod source;
 mod text;

@@ -268,31 +268,14 @@ pub(crate) fn drop_leading_chars(text: &mut Text, mut n: usize) {
                     keep.push(Inline::Text(Run::new(rest, run.origin)));
                 }
             }
-            Inline::Strong(inner)
-            | Inline::Emphasis(inner)
-            | Inline::Underline(inner)
-            | Inline::Strike(inner)
-                if n >= Text(inner.clone()).to_plain().chars().count() =>
-            {
-                n -= Text(inner).to_plain().chars().count();
+            Inline::Strong(inner) => drop_from_formatted(inner, Inline::Strong, &mut n, &mut keep),
+            Inline::Emphasis(inner) => {
+                drop_from_formatted(inner, Inline::Emphasis, &mut n, &mut keep)
             }
-            // Part of a formatted run is dropped: the rest keeps its formatting.
-            Inline::Strong(mut inner) => {
-                drop_leading_chars_of(&mut inner, &mut n);
-                keep.push(Inline::Strong(inner));
+            Inline::Underline(inner) => {
+                drop_from_formatted(inner, Inline::Underline, &mut n, &mut keep)
             }
-            Inline::Emphasis(mut inner) => {
-                drop_leading_chars_of(&mut inner, &mut n);
-                keep.push(Inline::Emphasis(inner));
-            }
-            Inline::Underline(mut inner) => {
-                drop_leading_chars_of(&mut inner, &mut n);
-                keep.push(Inline::Underline(inner));
-            }
-            Inline::Strike(mut inner) => {
-                drop_leading_chars_of(&mut inner, &mut n);
-                keep.push(Inline::Strike(inner));
-            }
+            Inline::Strike(inner) => drop_from_formatted(inner, Inline::Strike, &mut n, &mut keep),
             other => {
                 n = 0;
                 keep.push(other);
@@ -302,11 +285,23 @@ pub(crate) fn drop_leading_chars(text: &mut Text, mut n: usize) {
     text.0 = keep;
 }
 
-fn drop_leading_chars_of(inlines: &mut Vec<Inline>, n: &mut usize) {
-    let mut text = Text(std::mem::take(inlines));
+/// Drops the first `n` characters of a formatted run (`wrap` makes it again): all of it
+/// if it has no more, else the rest keeps its formatting.
+fn drop_from_formatted(
+    inner: Vec<Inline>,
+    wrap: fn(Vec<Inline>) -> Inline,
+    n: &mut usize,
+    keep: &mut Vec<Inline>,
+) {
+    let mut text = Text(inner);
+    let count = text.to_plain().chars().count();
+    if *n >= count {
+        *n -= count;
+        return;
+    }
     drop_leading_chars(&mut text, *n);
     *n = 0;
-    *inlines = text.0;
+    keep.push(wrap(text.0));
 }
 
 /// Whitespace at the start and end of a paragraph (the full-width indent typed by hand, a

@@ -1248,7 +1248,7 @@ pub(crate) fn numbered(line: &str) -> Option<(u8, u32, &str)> {
 }
 
 /// The value of a circled number ① to ㊿.
-fn circled_value(c: char) -> Option<u32> {
+pub(crate) fn circled_value(c: char) -> Option<u32> {
     let c = c as u32;
     match c {
         0x2460..=0x2473 => Some(c - 0x2460 + 1),

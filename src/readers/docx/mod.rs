@@ -723,33 +723,33 @@ impl Reader<'_> {
         let issues = std::mem::replace(&mut self.issues, saved);
         self.report(index, &plain, issues);
         let after = std::mem::take(&mut para.after);
+        // After a deleted paragraph mark, the text continues the paragraph before.
+        let mut joined = false;
+        if joins_previous
+            && let Some(Item::Block(last) | Item::Framed(last)) = items.last_mut()
+            && let Block::Paragraph(previous) = &mut **last
+            && let Some(Block::Paragraph(text)) =
+                block.take_if(|b| matches!(b, Block::Paragraph(_)))
+        {
+            for inline in text.0 {
+                match inline {
+                    Inline::Text(run) => push_text(&mut previous.0, &run.text),
+                    other => previous.0.push(other),
+                }
+            }
+            joined = true;
+        }
         match entry {
             Some(mut entry) => {
                 entry.blocks.extend(after);
                 items.push(Item::Entry(entry));
             }
-            None if joins_previous
-                && matches!(block, Some(Block::Paragraph(_)))
-                && matches!(items.last(), Some(Item::Block(b) | Item::Framed(b)) if matches!(**b, Block::Paragraph(_))) =>
-            {
-                if let (Some(Block::Paragraph(text)), Some(Item::Block(last) | Item::Framed(last))) =
-                    (block, items.last_mut())
-                    && let Block::Paragraph(previous) = &mut **last
-                {
-                    for inline in text.0 {
-                        match inline {
-                            Inline::Text(run) => push_text(&mut previous.0, &run.text),
-                            other => previous.0.push(other),
-                        }
-                    }
-                }
-                items.extend(after.into_iter().map(|b| Item::Block(Box::new(b))));
-            }
             None => {
-                let framed = ppr
-                    .and_then(|p| child(p, "pBdr"))
-                    .map(styles::has_border)
-                    .unwrap_or(style.framed);
+                let framed = !joined
+                    && ppr
+                        .and_then(|p| child(p, "pBdr"))
+                        .map(styles::has_border)
+                        .unwrap_or(style.framed);
                 let item = |b| match framed {
                     true => Item::Framed(Box::new(b)),
                     false => Item::Block(Box::new(b)),
@@ -1358,11 +1358,7 @@ impl Reader<'_> {
 /// A note mark at the start of a note's text: a circled number (①) or a bracketed one
 /// (`[1]`), with the space after it.
 fn typed_note_mark(text: &str) -> Option<&str> {
-    let circled = |c: char| {
-        ('\u{2460}'..='\u{2473}').contains(&c)
-            || ('\u{3251}'..='\u{325f}').contains(&c)
-            || ('\u{32b1}'..='\u{32bf}').contains(&c)
-    };
+    let circled = |c: char| super::plaintext::circled_value(c).is_some();
     let mark_end = if text.starts_with(circled) {
         text.chars().next().map(char::len_utf8)?
     } else {
