@@ -8,6 +8,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
+use rayon::iter::{IntoParallelRefIterator, ParallelIterator};
+
 use typst::foundations::Bytes;
 use typst::text::{Font, FontBook, FontInfo};
 use typst::utils::LazyHash;
@@ -68,10 +70,17 @@ impl Fonts {
             .collect();
         found.sort();
 
+        // Reading a face's coverage is most of the time a build spends before typst
+        // starts (a CJK face maps tens of thousands of characters): the faces are read
+        // side by side, and kept in the sorted order.
+        let infos: Vec<Option<FontInfo>> = found
+            .par_iter()
+            .map(|(_, _, _, id)| db.with_face_data(*id, FontInfo::new).flatten())
+            .collect();
         let mut book = FontBook::new();
         let mut faces = Vec::new();
-        for (_, path, index, id) in found {
-            let Some(Some(info)) = db.with_face_data(id, FontInfo::new) else {
+        for ((_, path, index, _), info) in found.into_iter().zip(infos) {
+            let Some(info) = info else {
                 continue;
             };
             faces.push(FaceSlot {

@@ -280,11 +280,18 @@ impl Builder {
             // 2,787-page build peaked about 4 % higher on a worker thread).
             work();
         } else {
-            std::thread::scope(|scope| {
-                for _ in 0..workers {
-                    scope.spawn(work);
+            // One worker per thread of a pool of their own: typst lays out a document's
+            // page runs (and krilla compresses its pages) on the rayon pool it is called
+            // from, so a document's parallel work stays on the batch's threads instead of
+            // being handed to a second pool and waited for (50 documents, -j 2: 1.38 s →
+            // 1.23 s, against 2.20 s for -j 1).
+            match rayon::ThreadPoolBuilder::new().num_threads(workers).build() {
+                Ok(pool) => {
+                    pool.broadcast(|_| work());
                 }
-            });
+                // No threads to be had: the documents are built one after another.
+                Err(_) => work(),
+            }
         }
         if let Some(cache) = cache {
             cache.save();

@@ -22,6 +22,7 @@
 use std::collections::HashMap;
 use std::hash::Hasher;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 use std::time::UNIX_EPOCH;
 
@@ -39,7 +40,7 @@ pub struct Cache {
     /// Layouts, fonts and paiban itself: the same for every document of one run.
     shared: OnceLock<Option<u128>>,
     /// File hashes by stat, read from and written back to the cache folder.
-    memo: Mutex<Memo>,
+    memo: Memo,
 }
 
 /// What one document's outputs were built from, and where that is recorded.
@@ -61,7 +62,7 @@ impl Cache {
         Self {
             dir,
             shared: OnceLock::new(),
-            memo: Mutex::new(memo),
+            memo,
         }
     }
 
@@ -117,6 +118,7 @@ impl Cache {
         {
             return false;
         }
+        // Outputs are listed last, one per output: an entry a crash cut short lacks one.
         let lines: Vec<&str> = lines.collect();
         let recorded_as = |kind: &str| -> Vec<(&str, &str)> {
             lines
@@ -128,9 +130,9 @@ impl Cache {
                 .collect()
         };
         let recorded = recorded_as("output ");
-        let mut memo = self.memo.lock().expect("not poisoned");
         let inputs_unchanged = recorded_as("input ").iter().all(|(place, hash)| {
-            memo.hash(&key.root.join(place))
+            self.memo
+                .hash(&key.root.join(place))
                 .is_some_and(|now| format!("{now:032x}") == *hash)
         });
         inputs_unchanged
@@ -139,7 +141,8 @@ impl Cache {
             && outputs.iter().zip(&recorded).zip(&key.places).all(
                 |((output, (path, hash)), place)| {
                     place == path
-                        && memo
+                        && self
+                            .memo
                             .hash(output)
                             .is_some_and(|now| format!("{now:032x}") == *hash)
                 },
@@ -155,29 +158,30 @@ impl Cache {
         inputs: &[PathBuf],
     ) -> Result<(), Failure> {
         let mut entry = format!("{ENTRY_HEADER}\nkey {:032x}\n", key.hash);
-        let mut memo = self.memo.lock().expect("not poisoned");
         for input in inputs {
-            let hash = memo.hash(input).ok_or_else(|| {
+            let hash = self.memo.hash(input).ok_or_else(|| {
                 Diagnostic::error(input.display().to_string(), "cannot read the input")
             })?;
             entry.push_str(&format!("input {hash:032x} {}\n", place(input, &key.root)));
         }
         for (output, place) in outputs.iter().zip(&key.places) {
-            let hash = memo.hash(output).ok_or_else(|| {
+            let hash = self.memo.hash(output).ok_or_else(|| {
                 Diagnostic::error(output.display().to_string(), "cannot read the output")
             })?;
             entry.push_str(&format!("output {hash:032x} {place}\n"));
         }
-        super::write_atomically(&key.entry, entry.as_bytes())
+        super::write_replaceable(&key.entry, entry.as_bytes())
     }
 
     /// Writes the file-hash memo back if this run learned something and the cache exists
     /// (a run that wrote nothing leaves no folder behind); a memo that cannot be written
     /// only costs hashing again next time.
     pub fn save(&self) {
-        let memo = self.memo.lock().expect("not poisoned");
-        if memo.changed && self.dir.is_dir() {
-            let _ = super::write_atomically(&self.dir.join("file-hashes"), memo.text().as_bytes());
+        if self.memo.changed.load(Ordering::Relaxed) && self.dir.is_dir() {
+            let _ = super::write_replaceable(
+                &self.dir.join("file-hashes"),
+                self.memo.text().as_bytes(),
+            );
         }
     }
 
@@ -195,12 +199,11 @@ impl Cache {
 
     /// The hash of the inputs every document shares: layouts, fonts, and paiban itself.
     fn shared_inputs(&self, builder: &Builder) -> Option<u128> {
-        let mut memo = self.memo.lock().expect("not poisoned");
         let mut hasher = SipHasher13::new();
         hasher.write(env!("CARGO_PKG_VERSION").as_bytes());
         // The executable's bytes are its build id: a rebuild from the same sources is the
         // same paiban, whenever it was built.
-        hasher.write_u128(memo.hash(&std::env::current_exe().ok()?)?);
+        hasher.write_u128(self.memo.hash(&std::env::current_exe().ok()?)?);
         let mut folders = vec![builder.project.layouts_dir()];
         folders.extend(builder.font_dirs());
         for (i, folder) in folders.iter().enumerate() {
@@ -209,7 +212,7 @@ impl Cache {
                 let place = file.strip_prefix(folder).unwrap_or(&file);
                 hasher.write(place.to_string_lossy().as_bytes());
                 hasher.write_u8(0);
-                hasher.write_u128(memo.hash(&file)?);
+                hasher.write_u128(self.memo.hash(&file)?);
             }
         }
         Some(hasher.finish128().as_u128())
@@ -238,21 +241,23 @@ fn place(path: &Path, root: &Path) -> String {
 }
 
 /// File hashes, remembered by path and stat so that unchanged files are not read again.
+/// Shared by a batch's workers: a file is read and hashed outside the lock, so one
+/// worker hashing its PDF never holds up another.
 #[derive(Default)]
 struct Memo {
-    known: HashMap<PathBuf, (String, u128)>,
-    changed: bool,
+    known: Mutex<HashMap<PathBuf, (String, u128)>>,
+    changed: AtomicBool,
 }
 
 impl Memo {
     fn read(path: &Path) -> Self {
-        let mut memo = Memo::default();
+        let mut known = HashMap::new();
         let Ok(text) = std::fs::read_to_string(path) else {
-            return memo;
+            return Memo::default();
         };
         let mut lines = text.lines();
         if lines.next() != Some(MEMO_HEADER) {
-            return memo;
+            return Memo::default();
         }
         for line in lines {
             let mut fields = line.splitn(3, ' ');
@@ -262,16 +267,18 @@ impl Memo {
                 continue;
             };
             if let Ok(hash) = u128::from_str_radix(hash, 16) {
-                memo.known
-                    .insert(PathBuf::from(path), (stat.to_owned(), hash));
+                known.insert(PathBuf::from(path), (stat.to_owned(), hash));
             }
         }
-        memo
+        Memo {
+            known: Mutex::new(known),
+            changed: AtomicBool::new(false),
+        }
     }
 
     fn text(&self) -> String {
-        let mut lines: Vec<String> = self
-            .known
+        let known = self.known.lock().expect("not poisoned");
+        let mut lines: Vec<String> = known
             .iter()
             .map(|(path, (stat, hash))| format!("{hash:032x} {stat} {}", path.to_string_lossy()))
             .collect();
@@ -286,10 +293,10 @@ impl Memo {
 
     /// The hash of the bytes of the file `path` names (through links): remembered if its
     /// stat has not changed, else read and remembered.
-    fn hash(&mut self, path: &Path) -> Option<u128> {
+    fn hash(&self, path: &Path) -> Option<u128> {
         let real = std::fs::canonicalize(path).ok()?;
         let stat = stat(&real)?;
-        if let Some((known_stat, hash)) = self.known.get(&real)
+        if let Some((known_stat, hash)) = self.known.lock().expect("not poisoned").get(&real)
             && *known_stat == stat
         {
             return Some(*hash);
@@ -299,8 +306,11 @@ impl Memo {
         hasher.write(&bytes);
         hasher.write_usize(bytes.len());
         let hash = hasher.finish128().as_u128();
-        self.known.insert(real, (stat, hash));
-        self.changed = true;
+        self.known
+            .lock()
+            .expect("not poisoned")
+            .insert(real, (stat, hash));
+        self.changed.store(true, Ordering::Relaxed);
         Some(hash)
     }
 }

@@ -23,12 +23,25 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     write_all_atomically(&[(path, bytes)])
 }
 
+/// Like [`write_atomically`], for files that cost only time to lose (the build cache's):
+/// replaced whole by a rename, but not forced to disk first. A crash may leave such a
+/// file empty or cut short, never half old and half new; readers take that as missing.
+pub fn write_replaceable(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    stage(path, bytes, false)?.persist(path).map_err(|e| {
+        Diagnostic::error(
+            path.display().to_string(),
+            format!("cannot replace the file: {}", e.error),
+        )
+    })?;
+    Ok(())
+}
+
 /// Writes each file through a temporary file in its folder; only when every one is
 /// written are they all renamed into place, so a failure leaves every old file as it was.
 pub fn write_all_atomically(files: &[(&Path, &[u8])]) -> Result<(), Failure> {
     let staged = files
         .iter()
-        .map(|(path, bytes)| stage(path, bytes).map(|file| (*path, file)))
+        .map(|(path, bytes)| stage(path, bytes, true).map(|file| (*path, file)))
         .collect::<Result<Vec<_>, Failure>>()?;
     for (path, file) in staged {
         file.persist(path).map_err(|e| {
@@ -41,8 +54,10 @@ pub fn write_all_atomically(files: &[(&Path, &[u8])]) -> Result<(), Failure> {
     Ok(())
 }
 
-/// `bytes` in a temporary file beside `path`, not yet renamed into place.
-fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, Failure> {
+/// `bytes` in a temporary file beside `path`, not yet renamed into place; forced to disk
+/// if `durable`, so that a crash after the rename cannot leave an empty output where a
+/// good one was.
+fn stage(path: &Path, bytes: &[u8], durable: bool) -> Result<tempfile::NamedTempFile, Failure> {
     use std::io::Write;
     let name = path.display().to_string();
     let fail = |what: &str, e: std::io::Error| Diagnostic::error(&name, format!("{what}: {e}"));
@@ -62,7 +77,10 @@ fn stage(path: &Path, bytes: &[u8]) -> Result<tempfile::NamedTempFile, Failure> 
             .map_err(|e| fail("cannot set permissions", e))?;
     }
     file.write_all(bytes)
-        .and_then(|()| file.as_file().sync_all())
+        .and_then(|()| match durable {
+            true => file.as_file().sync_all(),
+            false => Ok(()),
+        })
         .map_err(|e| fail("cannot write", e))?;
     Ok(file)
 }

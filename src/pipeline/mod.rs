@@ -20,7 +20,7 @@ pub use cache::Cache;
 pub use check::Fixed;
 pub use files::{
     USAGE, is_usage_error, output_path, real_path, refuse_overwriting_input, same_file, stem,
-    write_all_atomically, write_atomically,
+    write_all_atomically, write_atomically, write_replaceable,
 };
 
 use std::path::{Path, PathBuf};
