@@ -23,8 +23,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 EDITS = int(sys.argv[1]) if len(sys.argv) > 1 else 8
 TARGET = Path(os.environ.get("CARGO_TARGET_DIR", Path.home() / ".cache/paiban-target"))
-# The build users run (Cargo.toml's `dist`); PAIBAN_PROFILE=release for the tests' build.
-PROFILE = os.environ.get("PAIBAN_PROFILE", "dist")
+# The binary paiban ships (scripts/build-pgo.sh: `dist` with profile-guided optimisation);
+# PAIBAN_PROFILE=dist or release for those Cargo profiles.
+PROFILE = os.environ.get("PAIBAN_PROFILE", "pgo")
 # PAIBAN_BIN=path: a binary built before, to compare.
 PAIBAN = Path(os.environ["PAIBAN_BIN"]) if os.environ.get("PAIBAN_BIN") else TARGET / PROFILE / "paiban"
 # Characters that never repeat an earlier state, which typst would have memoised.
@@ -80,9 +81,17 @@ def run(name, command, source: Path, pdf: Path, texts):
 
 
 def main():
-    if not os.environ.get("PAIBAN_BIN"):
+    global PAIBAN
+    env = {**os.environ, "CARGO_TARGET_DIR": str(TARGET)}
+    if os.environ.get("PAIBAN_BIN"):
+        pass
+    elif PROFILE == "pgo":
+        built = subprocess.run(["scripts/build-pgo.sh"], check=True, cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, text=True)
+        PAIBAN = Path(built.stdout.strip().splitlines()[-1])
+    else:
         subprocess.run(["cargo", "build", "--profile", PROFILE, "--quiet", "--bin", "paiban"],
-                       check=True, cwd=ROOT, env={**os.environ, "CARGO_TARGET_DIR": str(TARGET)})
+                       check=True, cwd=ROOT, env=env)
     work = ROOT / "target-bench/watch"
     work.mkdir(parents=True, exist_ok=True)
     for old in work.glob("*"):
