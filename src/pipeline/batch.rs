@@ -251,6 +251,23 @@ pub fn shard(jobs: Vec<Job>, index: usize, count: usize) -> Vec<Job> {
         .collect()
 }
 
+/// The order in which workers take the jobs: one after another for a single worker (its
+/// progress reads in job order); largest content first for several, so that the batch
+/// does not end with one worker building a long document while the others stand idle.
+fn dispatch_order(jobs: &[Job], workers: usize) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..jobs.len()).collect();
+    if workers > 1 {
+        // The content file's size stands in for the work; the sort is stable, so equal
+        // sizes keep job order.
+        let sizes: Vec<u64> = jobs
+            .iter()
+            .map(|job| std::fs::metadata(&job.content).map_or(0, |m| m.len()))
+            .collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(sizes[i]));
+    }
+    order
+}
+
 impl Builder {
     /// Builds every job, `options.parallel` at a time, calling `on_done` as each finishes.
     /// Outcomes come back in job order.
@@ -265,10 +282,13 @@ impl Builder {
         let outcomes: Mutex<Vec<Option<Outcome>>> =
             Mutex::new((0..jobs.len()).map(|_| None).collect());
         let workers = options.parallel.clamp(1, jobs.len().max(1));
+        let order = dispatch_order(jobs, workers);
         let work = || {
             loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(job) = jobs.get(i) else { break };
+                let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                    break;
+                };
+                let job = &jobs[i];
                 let outcome = self.build_job(job, options, cache);
                 on_done(job, &outcome);
                 outcomes.lock().expect("not poisoned")[i] = Some(outcome);
@@ -402,6 +422,29 @@ impl Builder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn several_workers_take_the_largest_documents_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let jobs: Vec<Job> = [
+            ("a.yaml", 10),
+            ("b.yaml", 300),
+            ("c.yaml", 20),
+            ("d.yaml", 300),
+        ]
+        .into_iter()
+        .map(|(name, size)| {
+            let content = dir.path().join(name);
+            std::fs::write(&content, "x".repeat(size)).unwrap();
+            Job {
+                content,
+                out_dir: dir.path().to_owned(),
+            }
+        })
+        .collect();
+        assert_eq!(dispatch_order(&jobs, 1), [0, 1, 2, 3]);
+        assert_eq!(dispatch_order(&jobs, 2), [1, 3, 2, 0]);
+    }
 
     #[test]
     fn shards_partition_the_jobs_round_robin() {
