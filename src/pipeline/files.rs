@@ -27,13 +27,7 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
 /// replaced whole by a rename, but not forced to disk first. A crash may leave such a
 /// file empty or cut short, never half old and half new; readers take that as missing.
 pub fn write_replaceable(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    stage(path, bytes, false)?.persist(path).map_err(|e| {
-        Diagnostic::error(
-            path.display().to_string(),
-            format!("cannot replace the file: {}", e.error),
-        )
-    })?;
-    Ok(())
+    publish(path, stage(path, bytes, false)?, "file")
 }
 
 /// Writes each file through a temporary file in its folder; only when every one is
@@ -44,13 +38,19 @@ pub fn write_all_atomically(files: &[(&Path, &[u8])]) -> Result<(), Failure> {
         .map(|(path, bytes)| stage(path, bytes, true).map(|file| (*path, file)))
         .collect::<Result<Vec<_>, Failure>>()?;
     for (path, file) in staged {
-        file.persist(path).map_err(|e| {
-            Diagnostic::error(
-                path.display().to_string(),
-                format!("cannot replace the output: {}", e.error),
-            )
-        })?;
+        publish(path, file, "output")?;
     }
+    Ok(())
+}
+
+/// Renames a staged file into place at `path` (the `what` a failure names).
+fn publish(path: &Path, file: tempfile::NamedTempFile, what: &str) -> Result<(), Failure> {
+    file.persist(path).map_err(|e| {
+        Diagnostic::error(
+            path.display().to_string(),
+            format!("cannot replace the {what}: {}", e.error),
+        )
+    })?;
     Ok(())
 }
 
@@ -77,9 +77,12 @@ fn stage(path: &Path, bytes: &[u8], durable: bool) -> Result<tempfile::NamedTemp
             .map_err(|e| fail("cannot set permissions", e))?;
     }
     file.write_all(bytes)
-        .and_then(|()| match durable {
-            true => file.as_file().sync_all(),
-            false => Ok(()),
+        .and_then(|()| {
+            if durable {
+                file.as_file().sync_all()
+            } else {
+                Ok(())
+            }
         })
         .map_err(|e| fail("cannot write", e))?;
     Ok(file)
