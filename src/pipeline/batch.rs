@@ -284,10 +284,7 @@ impl Builder {
         let workers = options.parallel.clamp(1, jobs.len().max(1));
         let order = dispatch_order(jobs, workers);
         let work = || {
-            loop {
-                let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) else {
-                    break;
-                };
+            while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
                 let job = &jobs[i];
                 let outcome = self.build_job(job, options, cache);
                 on_done(job, &outcome);
