@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Benchmark: how a forced build of 50 documents scales with -j on this machine: the wall
-# time and peak memory (whole process tree's largest process, GNU time) of -j 1 (the sum
-# of the single builds, one after another) and of -j 2 … -j N (N = the number of cores).
+# time and peak memory (whole process tree's largest process, GNU time) of -j 1 and of
+# -j 2 … -j N (N = the number of cores). Each -j is set against two ideals: the sum of
+# the 50 single builds (`paiban build X --force`, one process each, one after another)
+# divided by the job count, and the stricter -j 1 batch (one process, fonts read once)
+# divided by the job count.
 #
 # Needs hyperfine and GNU time (Debian: apt-get install hyperfine time).
 # Usage: benches/batch-scaling.sh [RUNS]   (default 3 timed runs each)
@@ -22,6 +25,9 @@ for i in $(seq -w 1 25); do
 done
 
 cores=$(nproc)
+singles="for f in $work/content/*.yaml; do $paiban build \$f -o $work/single --force >/dev/null || exit 1; done"
+hyperfine --warmup 1 --runs "$runs" --style basic --export-json "$work/singles.json" \
+  --command-name "50 single builds" "bash -c '$singles'" | grep -E 'Time' || true
 for jobs in $(seq 1 "$cores"); do
   cmd="$paiban build $work/content -o $work/out --force -j $jobs"
   hyperfine --warmup 1 --runs "$runs" --style basic --export-json "$work/j$jobs.json" \
@@ -33,8 +39,11 @@ done
 python3 - "$work" "$cores" <<'PY'
 import json, sys
 work, cores = sys.argv[1], int(sys.argv[2])
-one = json.load(open(f"{work}/j1.json"))["results"][0]["mean"]
+mean = lambda name: json.load(open(f"{work}/{name}.json"))["results"][0]["mean"]
+singles, one = mean("singles"), mean("j1")
+print(f"50 single builds, one after another: {singles:.2f} s; -j 1 batch: {one:.2f} s")
 for j in range(2, cores + 1):
-    t = json.load(open(f"{work}/j{j}.json"))["results"][0]["mean"]
-    print(f"-j {j}: {t:.2f} s against the ideal {one / j:.2f} s (sum of single builds / {j}): {t / (one / j):.2f}×")
+    t = mean(f"j{j}")
+    print(f"-j {j}: {t:.2f} s; against the sum of single builds / {j} ({singles / j:.2f} s): "
+          f"{t / (singles / j):.2f}×; against the -j 1 batch / {j} ({one / j:.2f} s): {t / (one / j):.2f}×")
 PY

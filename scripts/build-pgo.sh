@@ -4,7 +4,7 @@
 # the repository's own samples (content/, and the Word, Markdown and plain-text manuscripts
 # under tests/data/) to record which code is hot, then the build optimised with that
 # record. typst's layout and PDF export are about 10 % faster for it (see README,
-# Performance). Needs rustup's llvm-tools component for llvm-profdata (added here if
+# Benchmarks). Needs rustup's llvm-tools component for llvm-profdata (added here if
 # missing). Prints the binary's path as the last line.
 #
 # Usage: scripts/build-pgo.sh
