@@ -44,6 +44,7 @@ pub fn page_breaks(
         anchors,
         spans,
         excluded: Vec::new(),
+        earliest: Vec::new(),
     };
     // Each numbered page with the first place of its body, if any.
     let mut pages: Vec<(usize, String, Located)> = Vec::new();
@@ -121,6 +122,8 @@ struct Finder<'a> {
     spans: HashMap<Span, usize>,
     /// Elements open now whose content is not the page's body.
     excluded: Vec<Location>,
+    /// Each span of the text item walked now, with its least offset (kept to reuse).
+    earliest: Vec<(Span, u16)>,
 }
 
 impl Finder<'_> {
@@ -136,8 +139,20 @@ impl Finder<'_> {
             match item {
                 FrameItem::Group(group) => self.walk(&group.frame, first),
                 FrameItem::Text(text) if self.excluded.is_empty() => {
+                    // Within one span a later offset never stands earlier in the document,
+                    // so each span's first glyph is the only one to look up: looking up
+                    // every glyph (a character count from the literal's start each time)
+                    // cost 13 % of a 4,620-page build with its EPUB.
+                    self.earliest.clear();
                     for glyph in &text.glyphs {
                         let (span, offset) = glyph.span;
+                        match self.earliest.iter_mut().find(|(s, _)| *s == span) {
+                            Some((_, earliest)) => *earliest = (*earliest).min(offset),
+                            None => self.earliest.push((span, offset)),
+                        }
+                    }
+                    for i in 0..self.earliest.len() {
+                        let (span, offset) = self.earliest[i];
                         self.consider(span, usize::from(offset), first);
                     }
                 }
