@@ -151,8 +151,7 @@ impl Finder<'_> {
                             None => self.earliest.push((span, offset)),
                         }
                     }
-                    for i in 0..self.earliest.len() {
-                        let (span, offset) = self.earliest[i];
+                    for &(span, offset) in &self.earliest {
                         self.consider(span, usize::from(offset), first);
                     }
                 }
@@ -198,7 +197,7 @@ impl Finder<'_> {
         }
     }
 
-    fn consider(&mut self, span: Span, offset: usize, first: &mut Option<(usize, Place)>) {
+    fn consider(&self, span: Span, offset: usize, first: &mut Option<(usize, Place)>) {
         if span.is_detached() {
             return;
         }
